@@ -1,0 +1,85 @@
+"""Permanence: the intranet of the ASTI legal help desks.
+
+``create_app`` is the only entry point: ``flask --app core run`` and
+``gunicorn "core:create_app()"`` both call it.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the application; ``config`` overrides the environment (tests)."""
+    from core import cli, errors, security
+    from core.config import check_production_safety, from_environment, normalise_database_url
+    from core.extensions import babel, csrf, db, migrate
+    from core.i18n import select_locale
+    from core.plugin_state import check_startup_claims
+    from core.registry import PluginRegistry
+    from core.views import admin, auth, departements, main
+
+    app = Flask(__name__, instance_relative_config=True,
+                template_folder=str(PROJECT_ROOT / "templates"),
+                static_folder=str(PROJECT_ROOT / "static"))
+    app.config.from_mapping(from_environment())
+    if config:
+        app.config.from_mapping(config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = (
+            normalise_database_url(app.config["DATABASE_URL"])
+            or f"sqlite:///{Path(app.instance_path) / 'permanence.sqlite3'}")
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(PROJECT_ROOT / "translations"))
+    check_production_safety(app.config)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"),
+                     render_as_batch=True, compare_type=True)
+    babel.init_app(app, locale_selector=select_locale)
+    app.extensions["permanence.registry"] = PluginRegistry()
+    check_startup_claims(app)
+
+    security.init_app(app)  # before CSRF: anonymous requests go to the login page first
+    csrf.init_app(app)
+    for blueprint in (auth.bp, main.bp, departements.bp, admin.bp):
+        app.register_blueprint(blueprint)
+    errors.init_app(app)
+    cli.init_app(app)
+    _template_helpers(app)
+    return app
+
+
+def _template_helpers(app: Flask) -> None:
+    import datetime as dt
+
+    from flask_babel import format_date, get_locale
+    from flask_babel import lazy_gettext as _l
+
+    from core.models import Role
+
+    role_labels = {Role.BENEVOLE: _l("volunteer (bénévole)"), Role.COORDINATEUR: _l("coordinator"),
+                   Role.ADMIN: _l("administrator")}
+
+    @app.context_processor
+    def inject():
+        return {"Role": Role, "today": dt.date.today(), "get_locale": get_locale,
+                "role_label": lambda role: role_labels[Role(role)]}
+
+    # "22 novembre 2026" in French, "November 22, 2026" in English.
+    app.jinja_env.filters["long_date"] = lambda value: format_date(value, "long") if value else ""
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_foreign_keys(dbapi_connection, _record):
+    """SQLite ignores foreign keys unless asked, on every connection."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()

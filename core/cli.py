@@ -1,0 +1,138 @@
+"""Command-line administration: ``flask --app core plugins|users|demo …``."""
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from flask_babel import gettext as _
+
+from core.conformance import check_plugin
+from core.extensions import db
+from core.messages import describe_plugin_error
+from core.models import MIN_PASSWORD_LENGTH, Role, User
+from core.plugin_state import PluginStateError, enabled_names, registry, set_enabled
+from core.registry import DuplicateClaimError
+
+plugins_cli = AppGroup("plugins", help="List, enable, disable and check département plugins.")
+users_cli = AppGroup("users", help="Manage the intranet's accounts.")
+demo_cli = AppGroup("demo", help="Demo data for a first look (never in production).")
+
+
+@plugins_cli.command("list")
+def plugins_list():
+    """Show installed plugins, their départements and whether they are enabled."""
+    enabled = enabled_names()
+    for info in sorted(registry().plugins.values(), key=lambda p: p.name):
+        state = _("enabled") if info.name in enabled else _("disabled")
+        covers = ", ".join(f"{d.code} {d.name}" for d in info.departements) or _("(national defaults)")
+        click.echo(f"{info.name:<12} {info.version:<8} {state:<10} {covers}")
+        click.echo(f"{'':<12} {info.distribution} – {info.entry_point}")
+
+
+@plugins_cli.command("enable")
+@click.argument("name")
+def plugins_enable(name):
+    """Enable NAME: its hooks are called from the next request on."""
+    _set(name, True)
+    click.echo(_("Plugin “%(name)s” enabled.", name=name))
+
+
+@plugins_cli.command("disable")
+@click.argument("name")
+def plugins_disable(name):
+    """Disable NAME: its hooks are never called again until re-enabled."""
+    _set(name, False)
+    click.echo(_("Plugin “%(name)s” disabled: its départements no longer appear.", name=name))
+
+
+def _set(name, enabled):
+    try:
+        set_enabled(name, enabled, by="cli")
+    except (PluginStateError, DuplicateClaimError) as exc:
+        raise click.ClickException(describe_plugin_error(exc)) from None
+
+
+@plugins_cli.command("check")
+@click.argument("name", required=False)
+def plugins_check(name):
+    """Run the conformance kit on NAME, or on every installed plugin."""
+    names = [name] if name else sorted(registry().plugins)
+    if name and name not in registry().plugins:
+        raise click.ClickException(describe_plugin_error(PluginStateError("unknown", name)))
+    failures = 0
+    for plugin_name in names:
+        findings = check_plugin(registry(), plugin_name)
+        failures += len(findings)
+        for finding in findings:
+            click.echo(str(finding), err=True)
+        if not findings:
+            click.echo(_("%(name)s: OK", name=plugin_name))
+    if failures:
+        raise click.ClickException(_("%(count)d problem(s) found.", count=failures))
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--name", required=True, help="Name shown to colleagues.")
+@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.BENEVOLE.value, show_default=True)
+@click.password_option(help=f"At least {MIN_PASSWORD_LENGTH} characters; asked for when omitted.")
+def users_create(email, name, role, password):
+    """Create an account that logs in with EMAIL."""
+    email = User.normalise_email(email)
+    if "@" not in email:
+        raise click.ClickException(_("“%(email)s” is not an email address.", email=email))
+    if db.session.scalar(db.select(User).filter_by(email=email)):
+        raise click.ClickException(_("An account already uses %(email)s.", email=email))
+    user = User(email=email, name=name, role=role)
+    try:
+        user.set_password(password)
+    except ValueError:
+        raise click.ClickException(_("The password must be at least %(min)d characters long.",
+                                     min=MIN_PASSWORD_LENGTH)) from None
+    db.session.add(user)
+    db.session.commit()
+    click.echo(_("Account %(email)s created with role %(role)s.", email=email, role=role))
+
+
+@users_cli.command("list")
+def users_list():
+    """List accounts and their roles."""
+    for user in db.session.scalars(db.select(User).order_by(User.email)):
+        state = "" if user.active else _("(deactivated)")
+        click.echo(f"{user.email:<40} {user.role:<13} {user.name} {state}".rstrip())
+
+
+#: Demo accounts: printed by `make run`, refused in production.
+DEMO_ACCOUNTS = (
+    ("benevole@example.org", "Camille Bénévole", Role.BENEVOLE, "demo-benevole"),
+    ("coordination@example.org", "Dominique Coordination", Role.COORDINATEUR, "demo-coordination"),
+    ("admin@example.org", "Alex Administration", Role.ADMIN, "demo-administration"),
+)
+
+
+@demo_cli.command("seed")
+def demo_seed():
+    """Create the demo accounts on an empty instance, and print them."""
+    if current_app.config["PERMANENCE_ENV"] == "production":
+        raise click.ClickException(_("Demo data is refused in production."))
+    if db.session.scalar(db.select(db.func.count(User.id))):
+        click.echo(_("Demo data already present (the instance has accounts): nothing to do."))
+    else:
+        for email, name, role, password in DEMO_ACCOUNTS:
+            user = User(email=email, name=name, role=role.value)
+            user.set_password(password)
+            db.session.add(user)
+        db.session.commit()
+    if db.session.scalar(db.select(User).filter_by(email=DEMO_ACCOUNTS[0][0])):
+        banner = "=" * 72
+        click.echo(banner)
+        click.echo(_("DEMO ACCOUNTS – for trying Permanence only, never for real data"))
+        password_label = _("password")
+        for email, _name, role, password in DEMO_ACCOUNTS:
+            click.echo(f"  {role.value:<13} {email:<28} {password_label}: {password}")
+        click.echo(banner)
+
+
+def init_app(app):
+    for group in (plugins_cli, users_cli, demo_cli):
+        app.cli.add_command(group)

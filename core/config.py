@@ -1,0 +1,73 @@
+"""Configuration from environment variables, with safe development defaults.
+
+``PERMANENCE_ENV`` is ``development`` unless set to ``production``. In
+production the application refuses to start without a real ``SECRET_KEY``,
+and session cookies are only sent over HTTPS.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+#: Known to everyone who reads this file: never acceptable in production.
+DEVELOPMENT_SECRET_KEY = "development-only-secret-key-do-not-use-in-production"
+MIN_SECRET_KEY_LENGTH = 32
+
+
+class ConfigurationError(RuntimeError):
+    """The configuration is unsafe or incomplete; the message says what to set."""
+
+
+def from_environment(environ: Mapping[str, str] = os.environ) -> dict:
+    env = environ.get("PERMANENCE_ENV", "development")
+    if env not in ("development", "production"):
+        raise ConfigurationError(f"PERMANENCE_ENV must be 'development' or 'production', not {env!r}")
+    production = env == "production"
+    config = {
+        "PERMANENCE_ENV": env,
+        "SECRET_KEY": environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY),
+        "DATABASE_URL": environ.get("DATABASE_URL", ""),
+        # Plugins listed here stay disabled whatever the database says: the
+        # way out when two installed plugins claim the same département.
+        "DISABLED_PLUGINS": [name.strip() for name in environ.get("PERMANENCE_DISABLED_PLUGINS", "").split(",")
+                             if name.strip()],
+        "DEMO": environ.get("PERMANENCE_DEMO", "") == "1",
+        "ASSOCIATION_NAME": environ.get("PERMANENCE_ASSOCIATION", "Permanence"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": production,
+        "PERMANENT_SESSION_LIFETIME": int(environ.get("PERMANENCE_SESSION_SECONDS", 8 * 3600)),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+        "BABEL_DEFAULT_LOCALE": "fr",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
+        "LANGUAGES": ("fr", "en"),
+        # Brute-force protection of the login form.
+        "LOGIN_MAX_FAILURES": 5,
+        "LOGIN_LOCK_SECONDS": 15 * 60,
+    }
+    return config
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for ``postgresql://`` URLs, as Heroku-style URLs expect."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def check_production_safety(config: Mapping) -> None:
+    if config.get("PERMANENCE_ENV") != "production" or config.get("TESTING"):
+        return
+    key = config.get("SECRET_KEY") or ""
+    if key == DEVELOPMENT_SECRET_KEY or len(key) < MIN_SECRET_KEY_LENGTH:
+        raise ConfigurationError(
+            "Refusing to start in production with the development secret key or a short one: "
+            f"set SECRET_KEY to a random value of at least {MIN_SECRET_KEY_LENGTH} characters, e.g. "
+            "python -c 'import secrets; print(secrets.token_urlsafe(48))'")
+    if config.get("DEMO"):
+        raise ConfigurationError("PERMANENCE_DEMO=1 (demo accounts) is not allowed in production.")

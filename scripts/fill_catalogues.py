@@ -1,0 +1,42 @@
+"""After `pybabel update`: make English complete and list what French lacks.
+
+The message ids are English, so a new id is its own English translation.
+French is translated by people, in ``translations/fr/LC_MESSAGES/messages.po``
+(any PO editor works); this lists the ids still untranslated or fuzzy there
+and exits non-zero, so `make update-messages` says what to translate.
+"""
+import sys
+from pathlib import Path
+
+from babel.messages.pofile import read_po, write_po
+
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
+
+
+def catalogue_path(locale: str) -> Path:
+    return TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po"
+
+
+def fill_english() -> None:
+    path = catalogue_path("en")
+    with path.open("rb") as handle:
+        catalogue = read_po(handle, locale="en")
+    for message in catalogue:
+        if message.id and (not message.string or message.fuzzy):
+            message.string = message.id
+            message.flags.discard("fuzzy")
+    with path.open("wb") as handle:
+        write_po(handle, catalogue, width=100, no_location=True, sort_output=True)
+
+
+def untranslated(locale: str) -> list[str]:
+    with catalogue_path(locale).open("rb") as handle:
+        return [str(m.id) for m in read_po(handle, locale=locale) if m.id and (not m.string or m.fuzzy)]
+
+
+if __name__ == "__main__":
+    fill_english()
+    missing = untranslated("fr")
+    for message_id in missing:
+        print(f"to translate in translations/fr/LC_MESSAGES/messages.po: {message_id!r}", file=sys.stderr)
+    sys.exit(1 if missing else 0)

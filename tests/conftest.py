@@ -1,0 +1,165 @@
+"""Shared fixtures: one application on a real database built by the
+migrations (SQLite file by default, PostgreSQL when DATABASE_URL is set),
+emptied after every test, and helpers that go through the real forms
+(CSRF included)."""
+from __future__ import annotations
+
+import os
+import re
+import sys
+import textwrap
+import uuid
+
+import flask_migrate
+import pytest
+from sqlalchemy import MetaData
+
+from core import create_app
+from core.config import normalise_database_url
+from core.extensions import db
+from core.models import Role, User
+
+TEST_SECRET_KEY = "tests-only-secret-key-" + "x" * 32
+
+
+def database_url(tmp_path_factory) -> str:
+    if os.environ.get("DATABASE_URL"):
+        return normalise_database_url(os.environ["DATABASE_URL"])
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'permanence-tests.sqlite3'}"
+
+
+def app_config(url: str, **extra) -> dict:
+    return {"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": TEST_SECRET_KEY,
+            "PERMANENCE_ENV": "development", "DISABLED_PLUGINS": [], **extra}
+
+
+@pytest.fixture(scope="session")
+def db_url(tmp_path_factory):
+    return database_url(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def app(db_url):
+    app = create_app(app_config(db_url))
+    with app.app_context():
+        drop_everything()
+        flask_migrate.upgrade()
+    return app
+
+
+def drop_everything():
+    """Start from an empty database, as a new installation would."""
+    metadata = MetaData()
+    metadata.reflect(bind=db.engine)
+    metadata.drop_all(bind=db.engine)
+    db.session.remove()
+
+
+@pytest.fixture(autouse=True)
+def _push_request_context():
+    """Replaces pytest-flask's fixture of this name: no request context is
+    kept open around a test, so each test request gets its own application
+    context and `g`, as in production."""
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _empty_tables(request):
+    yield
+    if "app" in request.fixturenames:
+        app = request.getfixturevalue("app")
+        with app.app_context():
+            db.session.rollback()
+            for table in reversed(db.metadata.sorted_tables):
+                db.session.execute(table.delete())
+            db.session.commit()
+
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def make_user(app):
+    def make(role: Role = Role.BENEVOLE, email: str | None = None, name: str = "Camille Test") -> User:
+        with app.app_context():
+            user = User(email=email or f"{role.value}-{uuid.uuid4().hex[:6]}@example.org", name=name,
+                        role=role.value)
+            user.set_password(PASSWORD)
+            db.session.add(user)
+            db.session.commit()
+            db.session.refresh(user)
+            db.session.expunge(user)
+            return user
+    return make
+
+
+def csrf_token(html: str) -> str:
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or \
+        re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+def log_in(client, email: str, password: str = PASSWORD, follow_redirects=False):
+    page = client.get("/connexion")
+    return client.post("/connexion", data={"email": email, "password": password,
+                                           "csrf_token": csrf_token(page.get_data(as_text=True))},
+                       follow_redirects=follow_redirects)
+
+
+@pytest.fixture
+def benevole_client(client, make_user):
+    log_in(client, make_user(Role.BENEVOLE).email)
+    return client
+
+
+@pytest.fixture
+def admin_client(client, make_user):
+    log_in(client, make_user(Role.ADMIN).email)
+    return client
+
+
+@pytest.fixture
+def install_plugin(tmp_path, monkeypatch):
+    """Install a plugin distribution for real: a module and a ``.dist-info``
+    with its ``permanence.plugins`` entry point on ``sys.path``, found by
+    ``importlib.metadata`` exactly like a package installed with pip."""
+    installed = []
+
+    def install(entry_point_name: str, source: str, *, files: dict[str, str] | None = None,
+                version: str = "1.2.3") -> str:
+        module = f"fake_permanence_{entry_point_name.replace('-', '_')}_{uuid.uuid4().hex[:8]}"
+        package = tmp_path / module
+        package.mkdir()
+        (package / "__init__.py").write_text(textwrap.dedent(source), encoding="utf-8")
+        for name, content in (files or {}).items():
+            (package / name).write_text(textwrap.dedent(content), encoding="utf-8")
+        dist = f"permanence_{entry_point_name.replace('-', '_')}"
+        info = tmp_path / f"{dist}-{version}.dist-info"
+        info.mkdir()
+        (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist}\nVersion: {version}\n")
+        (info / "entry_points.txt").write_text(f"[permanence.plugins]\n{entry_point_name} = {module}:plugin\n")
+        installed.append(module)
+        return module
+
+    monkeypatch.syspath_prepend(str(tmp_path))
+    yield install
+    for module in installed:
+        sys.modules.pop(module, None)
+
+
+YAML_PLUGIN = '''
+    """{doc}"""
+    from pathlib import Path
+    from core.plugin_kit import DeclarativePlugin
+    plugin = DeclarativePlugin(Path(__file__).with_name("facts.yaml"))
+'''
+
+
+def yaml_plugin_source(doc: str = "A test plugin.") -> str:
+    return YAML_PLUGIN.format(doc=doc)
+
+
+def pytest_report_header(config):
+    url = os.environ.get("DATABASE_URL")
+    return f"database: {url.split('://')[0] + '://…' if url else 'SQLite file (set DATABASE_URL for PostgreSQL)'}"

@@ -1,0 +1,52 @@
+"""The conformance kit, on every installed plugin and on broken ones."""
+import importlib.metadata
+
+import pytest
+
+from core import create_app
+from core.conformance import check_plugin
+from tests.conftest import app_config, yaml_plugin_source
+
+INSTALLED = sorted(ep.name for ep in importlib.metadata.entry_points(group="permanence.plugins")) + ["national"]
+
+
+@pytest.mark.parametrize("name", INSTALLED)
+def test_every_installed_plugin_passes_the_kit(app, name):
+    assert check_plugin(app.extensions["permanence.registry"], name) == []
+
+
+def test_a_plugin_answering_for_a_departement_it_does_not_claim_is_reported(install_plugin, db_url):
+    install_plugin("sloppy", '''
+        import datetime
+        from core.facts import Departement, Resource
+        from core.plugin_kit import hookimpl
+
+        class Sloppy:
+            @hookimpl
+            def permanence_departements(self):
+                return [Departement(code="69", name="Rhône", prefecture_seat="Lyon", source="s",
+                                    checked_on=datetime.date(2026, 11, 22))]
+
+            @hookimpl
+            def permanence_resources(self, departement):
+                return [Resource(name="Partout", kind="hotline", source="s", checked_on=datetime.date(2026, 11, 22))]
+
+            @hookimpl
+            def permanence_pan_vectors(self, departement):
+                return "not a list"
+
+        plugin = Sloppy()
+    ''')
+    app = create_app(app_config(db_url))
+    findings = [str(f) for f in check_plugin(app.extensions["permanence.registry"], "sloppy")]
+    assert "plugin 'sloppy', département 95, permanence_resources: answers for a département the plugin does not claim" in findings
+    assert "plugin 'sloppy', département 69, permanence_pan_vectors: must return a list, got str" in findings
+    result = app.test_cli_runner().invoke(args=["plugins", "check", "sloppy"])
+    assert result.exit_code != 0
+
+
+def test_a_plugin_with_no_departement_is_reported(install_plugin, db_url):
+    install_plugin("empty", yaml_plugin_source(), files={"facts.yaml": "resources: []\n"})
+    app = create_app(app_config(db_url))
+    (finding,) = check_plugin(app.extensions["permanence.registry"], "empty")
+    assert "covers no département" in str(finding)

@@ -1,0 +1,77 @@
+"""Facts validate themselves: a contributor's mistake is reported precisely."""
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from core.facts import FactError, PanVector, Phone, load_facts_file
+
+CHECKED = dt.date(2025, 1, 23)
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "facts.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_fact_without_source_is_refused_with_file_section_and_entry(tmp_path):
+    path = write(tmp_path, """
+departements:
+  - {code: "14", name: Calvados, prefecture_seat: Caen}
+""")
+    with pytest.raises(FactError) as error:
+        load_facts_file(path)
+    message = str(error.value)
+    assert str(path) in message and "departements[0] (Calvados)" in message
+    assert "'source'" in message and "'checked_on'" in message
+
+
+def test_a_bad_phone_number_is_refused(tmp_path):
+    path = write(tmp_path, """
+pan_vectors:
+  - {departement: "06", kind: phone, label: PAN de Nice, phone: "04 93 72 20", source: seed 003, checked_on: 2023-08-01}
+""")
+    with pytest.raises(FactError, match=r"pan_vectors\[0\] \(PAN de Nice\): invalid phone number '04 93 72 20'"):
+        load_facts_file(path)
+
+
+def test_an_invalid_insee_code_is_refused(tmp_path):
+    path = write(tmp_path, """
+departements:
+  - {code: "20", name: Corse, prefecture_seat: Ajaccio, source: x, checked_on: 2025-01-01}
+""")
+    with pytest.raises(FactError, match="invalid INSEE département code '20'"):
+        load_facts_file(path)
+
+
+def test_an_unquoted_code_is_explained(tmp_path):
+    path = write(tmp_path, """
+departements:
+  - {code: 33, name: Gironde, prefecture_seat: Bordeaux, source: x, checked_on: 2025-01-01}
+""")
+    with pytest.raises(FactError, match='quote it in YAML'):
+        load_facts_file(path)
+
+
+def test_unknown_fields_and_sections_are_refused(tmp_path):
+    with pytest.raises(FactError, match="unknown field"):
+        load_facts_file(write(tmp_path, "resources:\n  - {name: X, kind: hotline, fax: '01', source: s, checked_on: 2025-01-01}\n"))
+    with pytest.raises(FactError, match="unknown section"):
+        load_facts_file(write(tmp_path, "prefectures: []\n"))
+
+
+def test_a_non_https_link_is_refused():
+    with pytest.raises(FactError, match="https://"):
+        PanVector(kind="online-form", url="http://example.org/form", source="s", checked_on=CHECKED)
+
+
+def test_phone_numbers_written_as_people_write_them_are_accepted():
+    for number in ("05 56 90 60 60", "0806 001 620", "0 806 001 624", "04.93.72.20.21", "+33 4 93 72 20 21"):
+        assert Phone(number=number).number == number
+
+
+def test_digital_and_non_digital_pan_vectors():
+    email = PanVector(kind="email", email="pref-etrangers@calvados.gouv.fr", source="s", checked_on=CHECKED)
+    desk = PanVector(kind="in-person", address=("Rue Choron", "14000 Caen"), source="s", checked_on=CHECKED)
+    assert email.digital and not desk.digital

@@ -1,0 +1,60 @@
+"""French by default and complete; English complete; the user's choice wins."""
+import subprocess
+import sys
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+from tests.conftest import csrf_token, log_in
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_login_page_is_french_by_default(client):
+    page = client.get("/connexion").get_data(as_text=True)
+    assert '<html lang="fr">' in page and "Se connecter" in page
+
+
+def test_the_browser_language_is_followed(client):
+    page = client.get("/connexion", headers={"Accept-Language": "en-GB,en;q=0.9"}).get_data(as_text=True)
+    assert '<html lang="en">' in page and "Log in" in page
+
+
+def test_a_language_not_offered_falls_back_to_french(client):
+    page = client.get("/connexion", headers={"Accept-Language": "de-DE"}).get_data(as_text=True)
+    assert "Se connecter" in page
+
+
+def test_the_users_choice_beats_the_browser_and_is_remembered_on_the_account(client, make_user):
+    user = make_user()
+    log_in(client, user.email)
+    page = client.get("/").get_data(as_text=True)
+    client.post("/langue", data={"csrf_token": csrf_token(page), "locale-locale": "en", "next": "/"})
+    english = client.get("/", headers={"Accept-Language": "fr-FR"}).get_data(as_text=True)
+    assert "Hello" in english and "Log out" in english
+    client.post("/deconnexion", data={"csrf_token": csrf_token(english)})
+    log_in(client, user.email)
+    assert "Hello" in client.get("/").get_data(as_text=True)  # stored on the account
+
+
+def test_dates_are_written_the_french_way(benevole_client):
+    page = benevole_client.get("/departements/14").get_data(as_text=True)
+    assert "vérifié le 23 janvier 2025" in page
+
+
+def test_every_message_of_the_code_is_in_the_catalogues_and_translated(tmp_path):
+    pot = tmp_path / "messages.pot"
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "--no-location", "-F",
+                    str(ROOT / "babel.cfg"), "-k", "_l", "-o", str(pot), str(ROOT / "core"),
+                    str(ROOT / "templates"), str(ROOT / "plugins")],
+                   check=True, capture_output=True, cwd=ROOT)
+    with pot.open("rb") as handle:
+        extracted = {m.id for m in read_po(handle) if m.id}
+    for locale in ("fr", "en"):
+        with (ROOT / "translations" / locale / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+            catalogue = read_po(handle)
+        missing = sorted(str(i) for i in extracted if catalogue.get(i) is None)
+        assert not missing, f"{locale}: not in the catalogue (run make update-messages): {missing[:5]}"
+        untranslated = sorted(str(m.id) for m in catalogue if m.id and (not m.string or m.fuzzy)
+                              and m.id in extracted)
+        assert not untranslated, f"{locale}: untranslated or fuzzy: {untranslated[:5]}"

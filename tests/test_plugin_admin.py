@@ -1,0 +1,137 @@
+"""Enabling and disabling plugins: stored in the database, effective on the
+next request, and a disabled plugin's hooks are never called."""
+from core import create_app
+from core.models import Role
+from tests.conftest import csrf_token, log_in, app_config, yaml_plugin_source
+
+SPY_PLUGIN = '''
+    """Records every call, to prove a disabled plugin is never called."""
+    from core.facts import Departement
+    from core.plugin_kit import hookimpl
+    import datetime
+
+    CALLS = []
+
+    class Spy:
+        @hookimpl
+        def permanence_departements(self):
+            CALLS.append("permanence_departements")
+            return [Departement(code="69", name="Rhône", prefecture_seat="Lyon",
+                                source="test", checked_on=datetime.date(2026, 11, 22))]
+
+        @hookimpl
+        def permanence_prefecture_services(self, departement):
+            CALLS.append(("permanence_prefecture_services", departement))
+            return []
+
+        @hookimpl
+        def permanence_resources(self, departement):
+            CALLS.append(("permanence_resources", departement))
+            return []
+
+    plugin = Spy()
+'''
+
+
+def post_action(client, url):
+    page = client.get("/admin/plugins")
+    return client.post(url, data={"csrf_token": csrf_token(page.get_data(as_text=True))})
+
+
+def test_cli_lists_the_plugins_with_departements_and_state(app):
+    output = app.test_cli_runner().invoke(args=["plugins", "list"]).output
+    for line in ("gironde", "33 Gironde", "calvados", "14 Calvados", "paca", "06 Alpes-Maritimes", "13 Bouches-du-Rhône"):
+        assert line in output
+    assert output.count("activé") >= 4  # French by default
+
+
+def test_cli_disable_then_enable(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["plugins", "disable", "paca"])
+    assert result.exit_code == 0, result.output
+    paca_line = next(line for line in runner.invoke(args=["plugins", "list"]).output.splitlines()
+                     if line.startswith("paca"))
+    assert "désactivé" in paca_line
+    assert runner.invoke(args=["plugins", "enable", "paca"]).exit_code == 0
+    paca_line = next(line for line in runner.invoke(args=["plugins", "list"]).output.splitlines()
+                     if line.startswith("paca"))
+    assert "désactivé" not in paca_line and "activé" in paca_line
+
+
+def test_cli_refuses_unknown_plugins_and_disabling_the_national_defaults(app):
+    runner = app.test_cli_runner()
+    unknown = runner.invoke(args=["plugins", "disable", "bretagne"])
+    assert unknown.exit_code != 0 and "bretagne" in unknown.output
+    national = runner.invoke(args=["plugins", "disable", "national"])
+    assert national.exit_code != 0 and "ne peuvent pas être désactivées" in national.output
+
+
+def test_cli_check_passes_for_the_shipped_plugins(app):
+    result = app.test_cli_runner().invoke(args=["plugins", "check"])
+    assert result.exit_code == 0, result.output
+    assert "gironde : OK" in result.output
+
+
+def test_disabling_in_the_admin_page_removes_its_departements_on_the_next_request(admin_client):
+    home = admin_client.get("/").get_data(as_text=True)
+    assert "33 – Gironde" in home and "14 – Calvados" in home
+    response = post_action(admin_client, "/admin/plugins/gironde/disable")
+    assert response.status_code == 303
+    home = admin_client.get("/").get_data(as_text=True)
+    assert "33 – Gironde" not in home and "14 – Calvados" in home
+    page = admin_client.get("/departements/33").get_data(as_text=True)
+    assert "05 56 90 60 60" not in page
+    assert "Aucun plugin activé ne couvre ce département" in page
+    post_action(admin_client, "/admin/plugins/gironde/enable")
+    assert "33 – Gironde" in admin_client.get("/").get_data(as_text=True)
+
+
+def test_a_disabled_plugins_hooks_are_never_called(install_plugin, db_url, make_user):
+    module = install_plugin("spy", SPY_PLUGIN)
+    app = create_app(app_config(db_url))
+    calls = __import__(module).CALLS
+    assert app.test_cli_runner().invoke(args=["plugins", "disable", "spy"]).exit_code == 0
+    calls.clear()
+    client = app.test_client()
+    log_in(client, make_user(Role.BENEVOLE).email)
+    assert client.get("/departements/69").status_code == 200
+    assert client.get("/").status_code == 200
+    assert calls == []
+    app.test_cli_runner().invoke(args=["plugins", "enable", "spy"])
+    client.get("/departements/69")
+    assert ("permanence_prefecture_services", "69") in calls
+
+
+def test_enabling_a_plugin_that_claims_a_covered_departement_is_refused(install_plugin, db_url, make_user):
+    install_plugin("gironde-bis", yaml_plugin_source(), files={"facts.yaml": """
+        departements:
+          - {code: "33", name: Gironde, prefecture_seat: Bordeaux, source: "INSEE COG", checked_on: 2026-11-22}
+    """})
+    app = create_app(app_config(db_url, DISABLED_PLUGINS=["gironde-bis"]))
+    runner = app.test_cli_runner()
+    app.config["DISABLED_PLUGINS"] = []
+    assert runner.invoke(args=["plugins", "disable", "gironde-bis"]).exit_code == 0
+    result = runner.invoke(args=["plugins", "enable", "gironde-bis"])
+    assert result.exit_code != 0
+    assert "33" in result.output and "gironde" in result.output and "gironde-bis" in result.output
+    client = app.test_client()
+    log_in(client, make_user(Role.ADMIN).email)
+    response = post_action(client, "/admin/plugins/gironde-bis/enable")
+    assert response.status_code == 303
+    page = client.get("/admin/plugins").get_data(as_text=True)
+    assert "revendiqué par deux plugins" in page
+
+
+def test_the_admin_page_runs_the_conformance_kit(admin_client):
+    response = post_action(admin_client, "/admin/plugins/calvados/check")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "passe toutes les vérifications" in page
+
+
+def test_volunteers_cannot_administer_plugins(benevole_client):
+    assert benevole_client.get("/admin/plugins").status_code == 403
+    page = benevole_client.get("/").get_data(as_text=True)
+    response = benevole_client.post("/admin/plugins/gironde/disable", data={"csrf_token": csrf_token(page)})
+    assert response.status_code == 403
+    assert "33 – Gironde" in benevole_client.get("/").get_data(as_text=True)

@@ -1,0 +1,98 @@
+"""Plugins are found through the `permanence.plugins` entry points, the
+in-tree ones exactly like an external package."""
+import importlib.metadata
+
+import pytest
+
+from core import create_app
+from core.registry import NATIONAL, DuplicateClaimError, PluginLoadError
+from tests.conftest import app_config, yaml_plugin_source
+
+RHONE_FACTS = """
+departements:
+  - {code: "69", name: Rhône, prefecture_seat: Lyon, source: "INSEE COG", checked_on: 2026-11-22}
+resources:
+  - {name: "Permanence de test", kind: association, source: "test fixture", checked_on: 2026-11-22}
+"""
+
+SECOND_GIRONDE_FACTS = """
+departements:
+  - {code: "33", name: Gironde, prefecture_seat: Bordeaux, source: "INSEE COG", checked_on: 2026-11-22}
+"""
+
+
+def test_the_in_tree_plugins_are_declared_as_entry_points():
+    declared = {ep.name: ep.value for ep in importlib.metadata.entry_points(group="permanence.plugins")}
+    assert declared["gironde"] == "plugins.gironde:plugin"
+    assert declared["calvados"] == "plugins.calvados:plugin"
+    assert declared["paca"] == "plugins.paca:plugin"
+
+
+def test_the_registry_knows_each_plugin_with_its_departements(app):
+    plugins = app.extensions["permanence.registry"].plugins
+    assert plugins["gironde"].codes == ("33",)
+    assert plugins["calvados"].codes == ("14",)
+    assert plugins["paca"].codes == ("04", "05", "06", "13", "83", "84")
+    assert plugins["gironde"].version == importlib.metadata.version("permanence")
+    assert plugins[NATIONAL].always_enabled and plugins[NATIONAL].codes == ()
+
+
+def test_an_external_package_is_discovered_like_the_in_tree_ones(install_plugin, db_url):
+    install_plugin("rhone", yaml_plugin_source("Rhône (69), published separately."),
+                   files={"facts.yaml": RHONE_FACTS}, version="2.0.1")
+    app = create_app(app_config(db_url))
+    rhone = app.extensions["permanence.registry"].plugins["rhone"]
+    assert rhone.codes == ("69",)
+    assert rhone.version == "2.0.1"
+    assert rhone.distribution == "permanence_rhone"
+    assert rhone.description == "Rhône (69), published separately."
+    result = app.test_cli_runner().invoke(args=["plugins", "list"])
+    assert "rhone" in result.output and "69 Rhône" in result.output
+
+
+def test_two_plugins_claiming_the_same_departement_stop_the_start_naming_both(install_plugin, db_url):
+    install_plugin("gironde-bis", yaml_plugin_source(), files={"facts.yaml": SECOND_GIRONDE_FACTS})
+    with pytest.raises(DuplicateClaimError) as error:
+        create_app(app_config(db_url))
+    message = str(error.value)
+    assert "33" in message and "'gironde'" in message and "'gironde-bis'" in message
+
+
+def test_the_configuration_can_disable_one_of_two_conflicting_plugins(install_plugin, db_url):
+    install_plugin("gironde-bis", yaml_plugin_source(), files={"facts.yaml": SECOND_GIRONDE_FACTS})
+    app = create_app(app_config(db_url, DISABLED_PLUGINS=["gironde-bis"]))
+    with app.app_context():
+        from core.plugin_state import local_facts
+        assert local_facts().departement("33")[1].name == "gironde"
+
+
+def test_a_plugin_that_fails_to_import_is_named_in_the_error(install_plugin, db_url):
+    install_plugin("broken", "raise RuntimeError('oops')\n")
+    with pytest.raises(PluginLoadError, match="plugin 'broken' cannot be loaded.*RuntimeError: oops"):
+        create_app(app_config(db_url))
+
+
+def test_a_plugin_with_an_unknown_hook_is_refused(install_plugin, db_url):
+    install_plugin("typo", """
+        from core.plugin_kit import hookimpl
+
+        class Plugin:
+            @hookimpl
+            def permanence_departemnts(self):
+                return []
+
+        plugin = Plugin()
+    """)
+    with pytest.raises(PluginLoadError, match="typo"):
+        create_app(app_config(db_url))
+
+
+def test_a_departement_plugin_overrides_the_national_default(app):
+    """Gironde has its arrêté préfectoral of 15 May 2023; Calvados has none,
+    so it gets the national rule of the arrêté of 1 Aug 2023."""
+    with app.app_context():
+        from core.plugin_state import local_facts
+        facts = local_facts()
+        assert "arrêté préfectoral de la Gironde du 15 mai 2023" in facts.substitution_modality("33").legal_basis
+        national = facts.substitution_modality("14")
+        assert national.departement is None and "arrêté du 1er août 2023" in national.legal_basis
