@@ -63,6 +63,7 @@ def _template_helpers(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
     from core.models import Role
+    from core.sources import describe_source
 
     role_labels = {Role.BENEVOLE: _l("volunteer (bénévole)"), Role.COORDINATEUR: _l("coordinator"),
                    Role.ADMIN: _l("administrator")}
@@ -74,6 +75,7 @@ def _template_helpers(app: Flask) -> None:
 
     # "22 novembre 2026" in French, "November 22, 2026" in English.
     app.jinja_env.filters["long_date"] = lambda value: format_date(value, "long") if value else ""
+    app.jinja_env.filters["source"] = describe_source
 
 
 @event.listens_for(Engine, "connect")

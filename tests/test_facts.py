@@ -75,3 +75,11 @@ def test_digital_and_non_digital_pan_vectors():
     email = PanVector(kind="email", email="pref-etrangers@calvados.gouv.fr", source="s", checked_on=CHECKED)
     desk = PanVector(kind="in-person", address=("Rue Choron", "14000 Caen"), source="s", checked_on=CHECKED)
     assert email.digital and not desk.digital
+
+
+def test_a_seed_citation_is_spelled_out_for_volunteers():
+    from core.sources import describe_source
+    assert describe_source("seed 001, §2.1.2") == (
+        "Guide ASTI Calvados, « la dématérialisation des procédures en droit des étrangers et de la "
+        "nationalité » (mis à jour le 23 janvier 2025) [seed 001], §2.1.2")
+    assert describe_source("CESEDA R.431-2") == "CESEDA R.431-2"

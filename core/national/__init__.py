@@ -1,4 +1,4 @@
-"""National defaults: resources and rules that hold in every département.
+"""Valeurs nationales par défaut : ressources et règles valables dans tous les départements.
 
 Registered like any plugin (first, so pluggy asks it last): a département
 plugin that answers a single-result hook overrides it, and list hooks get

@@ -1,4 +1,4 @@
-"""Calvados (14): local facts from the ASTI Calvados guide (seed 001)."""
+"""Calvados (14) : informations locales tirées du guide de l’ASTI Calvados (seed 001)."""
 from pathlib import Path
 
 from core.plugin_kit import DeclarativePlugin

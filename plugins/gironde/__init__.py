@@ -1,4 +1,4 @@
-"""Gironde (33): local facts from the ASTI Bordeaux training (seed 000)."""
+"""Gironde (33) : informations locales tirées de la formation de l’ASTI Bordeaux (seed 000)."""
 from pathlib import Path
 
 from core.plugin_kit import DeclarativePlugin

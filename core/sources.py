@@ -1,0 +1,23 @@
+"""The project's source documents, so that a fact citing "seed 001, §2.1.2"
+reads as the document a volunteer can look up.
+
+The seeds are the four documents of ``shared/seeds`` (see its README).
+"""
+from __future__ import annotations
+
+import re
+
+SOURCE_DOCUMENTS = {
+    "seed 000": "Formation ASTI Bordeaux, « démarches dématérialisées en droit des étrangers, "
+                "focus pratique de la Gironde » (2023)",
+    "seed 001": "Guide ASTI Calvados, « la dématérialisation des procédures en droit des étrangers "
+                "et de la nationalité » (mis à jour le 23 janvier 2025)",
+    "seed 002": "Lettre de dix associations nationales au ministre de l'Intérieur (17 décembre 2024)",
+    "seed 003": "Fiche pratique FAS PACA-Corse / ESPACE, « Blocage administratif sur l'ANEF, que faire ? »",
+}
+_SEED = re.compile(r"\bseed (\d{3})\b")
+
+
+def describe_source(source: str) -> str:
+    """Spell out the seed documents a source cites; leave the rest as written."""
+    return _SEED.sub(lambda m: f"{SOURCE_DOCUMENTS.get(m.group(0), m.group(0))} [{m.group(0)}]", source)
