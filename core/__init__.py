@@ -38,6 +38,10 @@ def create_app(config: dict | None = None) -> Flask:
             or f"sqlite:///{Path(app.instance_path) / 'permanence.sqlite3'}")
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(PROJECT_ROOT / "translations"))
     check_production_safety(app.config)
+    if app.config["PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"),
@@ -62,6 +66,7 @@ def _template_helpers(app: Flask) -> None:
     from flask_babel import format_date, get_locale
     from flask_babel import lazy_gettext as _l
 
+    from core.dates import is_stale
     from core.models import Role
     from core.sources import describe_source
 
@@ -70,8 +75,10 @@ def _template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def inject():
-        return {"Role": Role, "today": dt.date.today(), "get_locale": get_locale,
-                "role_label": lambda role: role_labels[Role(role)]}
+        today = dt.date.today()
+        return {"Role": Role, "today": today, "get_locale": get_locale,
+                "role_label": lambda role: role_labels[Role(role)],
+                "is_stale": lambda fact: is_stale(fact.checked_on, today, app.config["FACT_MAX_AGE_MONTHS"])}
 
     # "22 novembre 2026" in French, "November 22, 2026" in English.
     app.jinja_env.filters["long_date"] = lambda value: format_date(value, "long") if value else ""

@@ -10,7 +10,7 @@ from core.conformance import check_plugin
 from core.extensions import db
 from core.messages import describe_plugin_error
 from core.models import MIN_PASSWORD_LENGTH, Role, User
-from core.plugin_state import PluginStateError, enabled_names, registry, set_enabled
+from core.plugin_state import PluginStateError, disabled_by_configuration, enabled_names, registry, set_enabled
 from core.registry import DuplicateClaimError
 
 plugins_cli = AppGroup("plugins", help="List, enable, disable and check département plugins.")
@@ -21,9 +21,11 @@ demo_cli = AppGroup("demo", help="Demo data for a first look (never in productio
 @plugins_cli.command("list")
 def plugins_list():
     """Show installed plugins, their départements and whether they are enabled."""
-    enabled = enabled_names()
+    enabled, locked = enabled_names(), disabled_by_configuration()
     for info in sorted(registry().plugins.values(), key=lambda p: p.name):
         state = _("enabled") if info.name in enabled else _("disabled")
+        if info.name in locked:
+            state += " " + _("by the configuration (PERMANENCE_DISABLED_PLUGINS)")
         covers = ", ".join(f"{d.code} {d.name}" for d in info.departements) or _("(national defaults)")
         click.echo(f"{info.name:<12} {info.version:<8} {state:<10} {covers}")
         click.echo(f"{'':<12} {info.distribution} – {info.entry_point}")

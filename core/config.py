@@ -32,6 +32,8 @@ def from_environment(environ: Mapping[str, str] = os.environ) -> dict:
         "DISABLED_PLUGINS": [name.strip() for name in environ.get("PERMANENCE_DISABLED_PLUGINS", "").split(",")
                              if name.strip()],
         "DEMO": environ.get("PERMANENCE_DEMO", "") == "1",
+        # A local fact not checked for longer than this is shown "à revérifier".
+        "FACT_MAX_AGE_MONTHS": int(environ.get("PERMANENCE_FACT_MAX_AGE_MONTHS", "12")),
         "ASSOCIATION_NAME": environ.get("PERMANENCE_ASSOCIATION", "Permanence"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -45,9 +47,14 @@ def from_environment(environ: Mapping[str, str] = os.environ) -> dict:
         "BABEL_DEFAULT_LOCALE": "fr",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
         "LANGUAGES": ("fr", "en"),
-        # Brute-force protection of the login form.
+        # Brute-force protection of the login form: failures per (email,
+        # address) pair and per address, within the window.
         "LOGIN_MAX_FAILURES": 5,
+        "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
         "LOGIN_LOCK_SECONDS": 15 * 60,
+        # Number of reverse proxies in front of the app (nginx: 1), so that
+        # the login throttling sees the visitor's address, not the proxy's.
+        "PROXY_COUNT": int(environ.get("PERMANENCE_PROXY_COUNT", "0")),
     }
     return config
 

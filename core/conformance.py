@@ -59,7 +59,11 @@ def check_plugin(registry: PluginRegistry, name: str) -> list[Finding]:
         for code in info.codes or (PROBE_CODE,):
             findings += _check_answer(registry, name, hook, code, single, fact_class)
         if name != NATIONAL and PROBE_CODE not in info.codes:
-            answer = registry.call_one(name, hook, departement=PROBE_CODE)
+            try:
+                answer = registry.call_one(name, hook, departement=PROBE_CODE)
+            except Exception as exc:  # third-party code: report, don't crash the kit
+                findings.append(Finding(name, PROBE_CODE, hook, f"raised {type(exc).__name__}: {exc}"))
+                continue
             if answer:
                 findings.append(Finding(name, PROBE_CODE, hook,
                                         "answers for a département the plugin does not claim"))

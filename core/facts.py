@@ -40,23 +40,23 @@ def _require(condition: bool, message: str) -> None:
 
 
 def check_departement_code(code: str) -> str:
-    _require(isinstance(code, str) and bool(INSEE_DEPARTEMENT.match(code)),
+    _require(isinstance(code, str) and bool(INSEE_DEPARTEMENT.fullmatch(code)),
              f"invalid INSEE département code {code!r}")
     return code
 
 
 def check_phone(number: str) -> str:
-    _require(isinstance(number, str) and bool(PHONE.match(number)), f"invalid phone number {number!r}")
+    _require(isinstance(number, str) and bool(PHONE.fullmatch(number)), f"invalid phone number {number!r}")
     return number
 
 
 def check_email(address: str) -> str:
-    _require(isinstance(address, str) and bool(EMAIL.match(address)), f"invalid email {address!r}")
+    _require(isinstance(address, str) and bool(EMAIL.fullmatch(address)), f"invalid email {address!r}")
     return address
 
 
 def check_url(url: str) -> str:
-    _require(isinstance(url, str) and bool(URL.match(url)), f"invalid URL {url!r} (https:// expected)")
+    _require(isinstance(url, str) and bool(URL.fullmatch(url)), f"invalid URL {url!r} (https:// expected)")
     return url
 
 
@@ -266,7 +266,7 @@ class LetterTemplate(Fact):
     def __post_init__(self):
         super().__post_init__()
         _require(self.kind in self.KINDS, f"kind must be one of {', '.join(self.KINDS)}")
-        _require(bool(re.match(r"^[a-z0-9]+(-[a-z0-9]+)*$", self.slug)), f"invalid slug {self.slug!r}")
+        _require(bool(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", self.slug)), f"invalid slug {self.slug!r}")
         _require(self.template.is_file(), f"template file not found: {self.template}")
 
 

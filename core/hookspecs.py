@@ -87,7 +87,8 @@ def permanence_pan_vectors(departement):
     Receives: ``departement`` (INSEE code).
     Returns: a list of :class:`core.facts.PanVector` (phone, email, in
     person, online form…) with hours. The arrêté of 1 Aug 2023 requires at
-    least two vectors, one of them not digital; the core checks that.
+    least two vectors, one of them not digital; the département page says
+    when the recorded ones fall short (:mod:`core.pan`).
     Called: when a case reaches the ``pan`` step, and on the département
     page.
     Result: list.

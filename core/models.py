@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import secrets
 
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, String
@@ -50,16 +51,25 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[dt.datetime | None]
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[dt.datetime | None]
+    # Part of the id stored in the session cookie: changing it (logout,
+    # new password, deactivation) ends every session of the account, even
+    # a copied cookie.
+    session_token: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_urlsafe(32))
 
     def set_password(self, password: str) -> None:
         if len(password) < MIN_PASSWORD_LENGTH:
             raise ValueError(f"password shorter than {MIN_PASSWORD_LENGTH} characters")
         self.password_hash = generate_password_hash(password, method=PASSWORD_METHOD)
+        self.end_sessions()
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    def end_sessions(self) -> None:
+        self.session_token = secrets.token_urlsafe(32)
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
@@ -86,3 +96,19 @@ class PluginState(db.Model):
     enabled: Mapped[bool]
     changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     changed_by: Mapped[str | None] = mapped_column(String(254))
+
+
+class LoginFailure(db.Model):
+    """One failed login, kept for the throttling window only.
+
+    Counted per (email, address) pair, so that nobody can lock a colleague
+    out from elsewhere, and per address, so that one machine cannot try many
+    accounts. Rows are inserted, never incremented: parallel attempts all count.
+    """
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    remote_addr: Mapped[str] = mapped_column(String(45), index=True)
+    failed_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)

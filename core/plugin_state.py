@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import current_app
 from sqlalchemy import inspect
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from core.extensions import db
 from core.models import PluginState
@@ -15,9 +15,10 @@ from core.registry import NATIONAL, DuplicateClaimError, LocalFacts, PluginRegis
 class PluginStateError(Exception):
     """A change the administrator asked for cannot be made.
 
-    ``reason`` is ``"unknown"`` (no such plugin installed) or ``"national"``
-    (the national defaults cannot be disabled); the views and the CLI turn
-    it into a translated message.
+    ``reason`` is ``"unknown"`` (no such plugin installed), ``"national"``
+    (the national defaults cannot be disabled) or ``"config"`` (disabled by
+    PERMANENCE_DISABLED_PLUGINS); the views and the CLI turn it into a
+    translated message.
     """
 
     def __init__(self, reason: str, name: str):
@@ -29,16 +30,18 @@ def registry() -> PluginRegistry:
     return current_app.extensions["permanence.registry"]
 
 
+def disabled_by_configuration() -> frozenset[str]:
+    return frozenset(current_app.config["DISABLED_PLUGINS"]) - {NATIONAL}
+
+
 def enabled_names(*, tolerate_missing_table: bool = False) -> frozenset[str]:
     """Installed plugins, minus those disabled in the database or by configuration."""
-    plugins = registry().plugins
-    disabled = set(current_app.config["DISABLED_PLUGINS"])
     if tolerate_missing_table and not inspect(db.engine).has_table(PluginState.__tablename__):
-        rows = []  # before the first migration: defaults only
+        disabled_in_db = set()  # before the first migration: defaults only
     else:
-        rows = db.session.execute(db.select(PluginState.name, PluginState.enabled)).all()
-    disabled |= {name for name, enabled in rows if not enabled}
-    return frozenset(name for name in plugins if name not in disabled or name == NATIONAL)
+        disabled_in_db = set(db.session.scalars(db.select(PluginState.name).where(PluginState.enabled.is_(False))))
+    disabled = (disabled_in_db | disabled_by_configuration()) - {NATIONAL}
+    return frozenset(name for name in registry().plugins if name not in disabled)
 
 
 def local_facts() -> LocalFacts:
@@ -49,21 +52,36 @@ def local_facts() -> LocalFacts:
 
 def set_enabled(name: str, enabled: bool, *, by: str | None = None) -> None:
     """Enable or disable ``name``; refuse what would break the instance."""
-    reg = registry()
-    if name not in reg.plugins:
+    if name not in registry().plugins:
         raise PluginStateError("unknown", name)
     if name == NATIONAL and not enabled:
         raise PluginStateError("national", name)
-    current = set(enabled_names())
-    wanted = (current | {name}) if enabled else (current - {name})
-    conflicts = reg.conflicts(wanted)
-    if enabled and conflicts:
-        raise conflicts[0]
-    state = db.session.get(PluginState, name) or PluginState(name=name)
-    state.enabled = enabled
-    state.changed_by = by
-    db.session.add(state)
-    db.session.commit()
+    if enabled and name in disabled_by_configuration():
+        raise PluginStateError("config", name)
+    if enabled:
+        registry().check_claims(enabled_names() | {name})
+    _store(name, enabled, by)
+    if enabled:
+        # Two administrators enabling rival plugins at the same moment both
+        # passed the check above: the second to look backs out.
+        conflicts = registry().conflicts(enabled_names())
+        if any(name in conflict.plugins for conflict in conflicts):
+            _store(name, False, by)
+            raise next(conflict for conflict in conflicts if name in conflict.plugins)
+
+
+def _store(name: str, enabled: bool, by: str | None) -> None:
+    for attempt in (1, 2):
+        state = db.session.get(PluginState, name) or PluginState(name=name)
+        state.enabled, state.changed_by = enabled, by
+        db.session.add(state)
+        try:
+            db.session.commit()
+            return
+        except IntegrityError:  # the same first row inserted concurrently: update it instead
+            db.session.rollback()
+            if attempt == 2:
+                raise
 
 
 def check_startup_claims(app) -> None:
@@ -74,12 +92,7 @@ def check_startup_claims(app) -> None:
         except SQLAlchemyError:
             # Database not reachable yet (e.g. before `db upgrade` on a new
             # server): check the installed set with the configuration only.
-            names = frozenset(n for n in app.extensions["permanence.registry"].plugins
-                              if n not in app.config["DISABLED_PLUGINS"])
+            names = frozenset(registry().plugins) - disabled_by_configuration()
         finally:
             db.session.remove()
-        app.extensions["permanence.registry"].check_claims(names)
-
-
-__all__ = ["DuplicateClaimError", "PluginStateError", "enabled_names", "local_facts", "set_enabled",
-           "check_startup_claims"]
+        registry().check_claims(names)

@@ -99,17 +99,17 @@ class PluginRegistry:
         try:
             self._pm.check_pending()
         except pluggy.PluginValidationError as exc:
-            raise PluginLoadError(exc.plugin_name if hasattr(exc, "plugin_name") else "?", str(exc)) from exc
+            raise PluginLoadError(self._pm.get_name(exc.plugin) or "?", str(exc)) from exc
 
     def _register(self, name, plugin, *, version, distribution, entry_point, always_enabled=False):
         try:
             self._pm.register(plugin, name=name)
         except (ValueError, pluggy.PluginValidationError) as exc:
             raise PluginLoadError(name, str(exc)) from exc
-        departements = []
-        for impl in self._pm.hook.permanence_departements.get_hookimpls():
-            if impl.plugin_name == name:
-                departements = list(impl.function() or [])
+        try:
+            departements = list(self.call_one(name, "permanence_departements") or [])
+        except Exception as exc:  # third-party code
+            raise PluginLoadError(name, f"permanence_departements raised {type(exc).__name__}: {exc}") from exc
         for departement in departements:
             if not isinstance(departement, Departement):
                 raise PluginLoadError(name, f"permanence_departements returned {departement!r}, "
@@ -158,7 +158,7 @@ class PluginRegistry:
         return {caller.name for caller in self._pm.get_hookcallers(self._objects[name]) or []}
 
     def call_one(self, name: str, hook: str, **kwargs):
-        """Call one plugin's implementation of ``hook`` (for the conformance kit)."""
+        """Call one plugin's implementation of ``hook`` (registration, conformance kit)."""
         for impl in getattr(self._pm.hook, hook).get_hookimpls():
             if impl.plugin_name == name:
                 return impl.function(**kwargs)

@@ -3,6 +3,7 @@ and roles for the administrative areas."""
 from __future__ import annotations
 
 import functools
+import secrets
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, request
@@ -59,10 +60,15 @@ def safe_next_url(target: str | None) -> str | None:
 
 
 @login_manager.user_loader
-def load_user(user_id: str):
-    if not user_id.isdigit():
+def load_user(session_id: str):
+    """``id:token``: a session whose token the account no longer has is over."""
+    user_id, _, token = session_id.partition(":")
+    if not user_id.isdigit() or not token:
         return None
-    return db.session.get(User, int(user_id))
+    user = db.session.get(User, int(user_id))
+    if user is None or not secrets.compare_digest(user.session_token, token):
+        return None
+    return user
 
 
 def init_app(app):

@@ -22,16 +22,21 @@ def fill_english() -> None:
     with path.open("rb") as handle:
         catalogue = read_po(handle, locale="en")
     for message in catalogue:
-        if message.id and (not message.string or message.fuzzy):
-            message.string = message.id
+        if message.id and (not _translated(message) or message.fuzzy):
+            message.string = message.id  # a plural's ids are (singular, plural): the English forms
             message.flags.discard("fuzzy")
     with path.open("wb") as handle:
         write_po(handle, catalogue, width=100, no_location=True, sort_output=True)
 
 
+def _translated(message) -> bool:
+    strings = message.string if isinstance(message.string, tuple) else (message.string,)
+    return all(strings)
+
+
 def untranslated(locale: str) -> list[str]:
     with catalogue_path(locale).open("rb") as handle:
-        return [str(m.id) for m in read_po(handle, locale=locale) if m.id and (not m.string or m.fuzzy)]
+        return [str(m.id) for m in read_po(handle, locale=locale) if m.id and (not _translated(m) or m.fuzzy)]
 
 
 if __name__ == "__main__":

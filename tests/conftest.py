@@ -63,6 +63,13 @@ def _push_request_context():
     yield
 
 
+@pytest.fixture
+def client(app):
+    """Replaces pytest-flask's, which keeps the last request's context open
+    (``with app.test_client()``): another client would then share its `g`."""
+    return app.test_client()
+
+
 @pytest.fixture(autouse=True)
 def _empty_tables(request):
     yield
@@ -94,17 +101,18 @@ def make_user(app):
 
 
 def csrf_token(html: str) -> str:
-    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or \
-        re.search(r'name="csrf_token" value="([^"]+)"', html)
+    """The page's CSRF token (any form's: they are all valid for the session)."""
+    match = re.search(r'name="[a-z-]*csrf_token" type="hidden" value="([^"]+)"', html)
     assert match, "no CSRF token in the page"
     return match.group(1)
 
 
-def log_in(client, email: str, password: str = PASSWORD, follow_redirects=False):
-    page = client.get("/connexion")
+def log_in(client, email: str, password: str = PASSWORD, follow_redirects=False, environ_base=None):
+    environ_base = environ_base or {}
+    page = client.get("/connexion", environ_base=environ_base)
     return client.post("/connexion", data={"email": email, "password": password,
                                            "csrf_token": csrf_token(page.get_data(as_text=True))},
-                       follow_redirects=follow_redirects)
+                       follow_redirects=follow_redirects, environ_base=environ_base)
 
 
 @pytest.fixture

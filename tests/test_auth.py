@@ -2,7 +2,7 @@
 import datetime as dt
 
 from core.extensions import db
-from core.models import Role, User
+from core.models import LoginFailure, Role, User
 from tests.conftest import PASSWORD, csrf_token, log_in
 
 
@@ -20,27 +20,51 @@ def test_the_session_cookie_is_httponly_and_samesite(client, make_user):
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
-def test_a_wrong_password_is_refused_with_a_message_that_does_not_say_which_field(client, make_user):
-    user = make_user()
-    response = log_in(client, user.email, "wrong password")
-    assert response.status_code == 200
-    assert "Adresse électronique ou mot de passe incorrect." in response.get_data(as_text=True)
-    response = log_in(client, "nobody@example.org")
-    assert "Adresse électronique ou mot de passe incorrect." in response.get_data(as_text=True)
+FAILURE = "Adresse électronique ou mot de passe incorrect."
 
 
-def test_five_failures_lock_the_account_for_a_while(app, client, make_user):
+def test_a_wrong_password_and_an_unknown_address_get_the_same_answer(client, make_user):
     user = make_user()
+    wrong_password = log_in(client, user.email, "wrong password")
+    unknown = log_in(client, "nobody@example.org")
+    assert wrong_password.status_code == unknown.status_code == 200
+    assert FAILURE in wrong_password.get_data(as_text=True)
+    assert FAILURE in unknown.get_data(as_text=True)
+
+
+def test_five_failures_from_one_machine_throttle_that_account_there_only(app, make_user):
+    user = make_user()
+    here, elsewhere = app.test_client(), app.test_client()
     for _ in range(5):
-        log_in(client, user.email, "wrong password")
-    response = log_in(client, user.email)  # right password, but locked
-    assert "Trop de tentatives" in response.get_data(as_text=True)
-    assert client.get("/").status_code == 302
-    with app.app_context():
-        stored = db.session.get(User, user.id)
-        stored.locked_until = dt.datetime(2000, 1, 1)
+        log_in(here, user.email, "wrong password", environ_base={"REMOTE_ADDR": "198.51.100.7"})
+    blocked = log_in(here, user.email, environ_base={"REMOTE_ADDR": "198.51.100.7"})  # right password
+    assert blocked.status_code == 200 and FAILURE in blocked.get_data(as_text=True)
+    assert here.get("/").status_code == 302
+    # a colleague at the association's own machine is not locked out
+    assert log_in(elsewhere, user.email, environ_base={"REMOTE_ADDR": "203.0.113.9"}).status_code == 302
+    with app.app_context():  # the window passes
+        db.session.execute(db.update(LoginFailure).values(failed_at=dt.datetime(2000, 1, 1)))
         db.session.commit()
-    assert log_in(client, user.email).status_code == 302
+    assert log_in(here, user.email, environ_base={"REMOTE_ADDR": "198.51.100.7"}).status_code == 302
+
+
+def test_one_machine_trying_many_accounts_is_throttled(app, make_user):
+    user = make_user()
+    client = app.test_client()
+    address = {"REMOTE_ADDR": "198.51.100.8"}
+    for number in range(20):
+        log_in(client, f"guess{number}@example.org", "x", environ_base=address)
+    assert FAILURE in log_in(client, user.email, environ_base=address).get_data(as_text=True)
+
+
+def test_logging_out_also_ends_a_copied_session_cookie(app, benevole_client):
+    stolen = app.test_client()
+    cookie = benevole_client.get_cookie("session")
+    stolen.set_cookie("session", cookie.value)
+    assert stolen.get("/").status_code == 200
+    page = benevole_client.get("/").get_data(as_text=True)
+    benevole_client.post("/deconnexion", data={"csrf_token": csrf_token(page)})
+    assert stolen.get("/").status_code == 302
 
 
 def test_a_deactivated_account_cannot_log_in(app, client, make_user):
@@ -66,21 +90,31 @@ def test_passwords_are_stored_hashed_with_scrypt(app, make_user):
         assert PASSWORD not in stored.password_hash
 
 
-def test_a_user_changes_their_password(benevole_client, make_user):
-    page = benevole_client.get("/compte").get_data(as_text=True)
-    response = benevole_client.post("/compte", data={
-        "csrf_token": csrf_token(page), "password-current": PASSWORD, "password-new": "a brand new passphrase",
-        "password-confirm": "a brand new passphrase", "password-submit": "1"}, follow_redirects=True)
+def test_a_user_changes_their_password_and_other_sessions_end(app, client, make_user):
+    user = make_user()
+    log_in(client, user.email)
+    other_device = app.test_client()
+    log_in(other_device, user.email)
+    page = client.get("/compte").get_data(as_text=True)
+    response = client.post("/compte", data={
+        "password-csrf_token": csrf_token(page), "password-current": PASSWORD,
+        "password-new": "a brand new passphrase", "password-confirm": "a brand new passphrase",
+        "password-submit": "1"}, follow_redirects=True)
     assert "Votre mot de passe a été modifié." in response.get_data(as_text=True)
+    assert client.get("/compte").status_code == 200  # this session goes on
+    assert other_device.get("/").status_code == 302
+    assert log_in(app.test_client(), user.email, "a brand new passphrase").status_code == 302
 
 
 def test_a_too_short_new_password_is_refused_and_explained(benevole_client):
     page = benevole_client.get("/compte").get_data(as_text=True)
     response = benevole_client.post("/compte", data={
-        "csrf_token": csrf_token(page), "password-current": PASSWORD, "password-new": "short",
+        "password-csrf_token": csrf_token(page), "password-current": PASSWORD, "password-new": "short",
         "password-confirm": "short", "password-submit": "1"})
+    page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "au moins 10 caractères" in response.get_data(as_text=True)
+    assert "au moins 10 caractères" in page
+    assert "<title>Erreur – " in page and "Le formulaire contient des erreurs" in page
 
 
 def test_cli_creates_an_account_that_can_log_in(app, client):

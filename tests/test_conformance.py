@@ -50,3 +50,27 @@ def test_a_plugin_with_no_departement_is_reported(install_plugin, db_url):
     app = create_app(app_config(db_url))
     (finding,) = check_plugin(app.extensions["permanence.registry"], "empty")
     assert "covers no département" in str(finding)
+
+
+def test_a_plugin_that_raises_is_reported_not_crashing_the_kit(install_plugin, db_url):
+    install_plugin("raising", '''
+        import datetime
+        from core.facts import Departement
+        from core.plugin_kit import hookimpl
+
+        class Raising:
+            @hookimpl
+            def permanence_departements(self):
+                return [Departement(code="69", name="Rhône", prefecture_seat="Lyon", source="s",
+                                    checked_on=datetime.date(2026, 11, 22))]
+
+            @hookimpl
+            def permanence_tribunal(self, departement):
+                raise RuntimeError("database down")
+
+        plugin = Raising()
+    ''')
+    app = create_app(app_config(db_url))
+    findings = [str(f) for f in check_plugin(app.extensions["permanence.registry"], "raising")]
+    assert "plugin 'raising', département 69, permanence_tribunal: raised RuntimeError: database down" in findings
+    assert "plugin 'raising', département 95, permanence_tribunal: raised RuntimeError: database down" in findings

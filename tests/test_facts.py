@@ -83,3 +83,10 @@ def test_a_seed_citation_is_spelled_out_for_volunteers():
         "Guide ASTI Calvados, « la dématérialisation des procédures en droit des étrangers et de la "
         "nationalité » (mis à jour le 23 janvier 2025) [seed 001], §2.1.2")
     assert describe_source("CESEDA R.431-2") == "CESEDA R.431-2"
+
+
+def test_a_value_with_a_trailing_newline_is_refused():
+    with pytest.raises(FactError):
+        Phone(number="05 56 90 60 60\n")
+    with pytest.raises(FactError):
+        PanVector(kind="online-form", url="https://example.org/\n", source="s", checked_on=CHECKED)

@@ -29,7 +29,7 @@ def test_the_users_choice_beats_the_browser_and_is_remembered_on_the_account(cli
     user = make_user()
     log_in(client, user.email)
     page = client.get("/").get_data(as_text=True)
-    client.post("/langue", data={"csrf_token": csrf_token(page), "locale-locale": "en", "next": "/"})
+    client.post("/langue", data={"locale-csrf_token": csrf_token(page), "locale-locale": "en", "locale-next": "/"})
     english = client.get("/", headers={"Accept-Language": "fr-FR"}).get_data(as_text=True)
     assert "Hello" in english and "Log out" in english
     client.post("/deconnexion", data={"csrf_token": csrf_token(english)})
@@ -58,3 +58,13 @@ def test_every_message_of_the_code_is_in_the_catalogues_and_translated(tmp_path)
         untranslated = sorted(str(m.id) for m in catalogue if m.id and (not m.string or m.fuzzy)
                               and m.id in extracted)
         assert not untranslated, f"{locale}: untranslated or fuzzy: {untranslated[:5]}"
+
+
+def test_a_language_chosen_before_logging_in_is_kept_on_the_account(client, make_user):
+    user = make_user()
+    page = client.get("/connexion").get_data(as_text=True)
+    client.post("/langue", data={"locale-csrf_token": csrf_token(page), "locale-locale": "en",
+                                 "locale-next": "/connexion"})
+    assert "Log in" in client.get("/connexion").get_data(as_text=True)
+    log_in(client, user.email)
+    assert "Hello" in client.get("/").get_data(as_text=True)

@@ -135,3 +135,14 @@ def test_volunteers_cannot_administer_plugins(benevole_client):
     response = benevole_client.post("/admin/plugins/gironde/disable", data={"csrf_token": csrf_token(page)})
     assert response.status_code == 403
     assert "33 – Gironde" in benevole_client.get("/").get_data(as_text=True)
+
+
+def test_a_plugin_disabled_by_configuration_cannot_be_enabled_and_says_why(app, admin_client, monkeypatch):
+    monkeypatch.setitem(app.config, "DISABLED_PLUGINS", ["paca"])
+    result = app.test_cli_runner().invoke(args=["plugins", "enable", "paca"])
+    assert result.exit_code != 0 and "PERMANENCE_DISABLED_PLUGINS" in result.output
+    listed = app.test_cli_runner().invoke(args=["plugins", "list"]).output
+    assert "désactivé par la configuration" in next(line for line in listed.splitlines() if line.startswith("paca"))
+    page = admin_client.get("/admin/plugins").get_data(as_text=True)
+    assert "Activer paca" not in page and "par la configuration" in page
+    assert "06 – Alpes-Maritimes" not in admin_client.get("/").get_data(as_text=True)

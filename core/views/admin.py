@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from core.conformance import check_plugin
 from core.messages import describe_plugin_error
 from core.models import Role
-from core.plugin_state import PluginStateError, enabled_names, registry, set_enabled
+from core.plugin_state import PluginStateError, disabled_by_configuration, enabled_names, registry, set_enabled
 from core.registry import DuplicateClaimError
 from core.security import role_required
 
@@ -20,11 +20,16 @@ class ActionForm(FlaskForm):
     """An empty form: the button's CSRF token is all a plugin action needs."""
 
 
+def _plugins_page(findings=None):
+    return render_template("admin/plugins.html", plugins=sorted(registry().plugins.values(), key=lambda p: p.name),
+                           enabled=enabled_names(), locked=disabled_by_configuration(), form=ActionForm(),
+                           findings=findings)
+
+
 @bp.route("/plugins")
 @role_required(Role.ADMIN)
 def plugins():
-    return render_template("admin/plugins.html", plugins=sorted(registry().plugins.values(), key=lambda p: p.name),
-                           enabled=enabled_names(), form=ActionForm(), findings=None)
+    return _plugins_page()
 
 
 @bp.route("/plugins/<name>/<any(enable, disable):action>", methods=["POST"])
@@ -52,5 +57,4 @@ def check(name):
     findings = check_plugin(registry(), name)
     if not findings:
         flash(_("Plugin “%(name)s” passes every check.", name=name), "success")
-    return render_template("admin/plugins.html", plugins=sorted(registry().plugins.values(), key=lambda p: p.name),
-                           enabled=enabled_names(), form=ActionForm(), findings=(name, findings))
+    return _plugins_page(findings=(name, findings))

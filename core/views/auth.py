@@ -1,22 +1,22 @@
 """Logging in and out, the user's own account, and the language switch."""
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectChoice, SelectField, SubmitField
+from wtforms import EmailField, HiddenField, PasswordField, SelectChoice, SelectField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from core.authentication import authenticate
 from core.extensions import db
-from core.models import MIN_PASSWORD_LENGTH, User, utcnow
+from core.models import MIN_PASSWORD_LENGTH
 from core.security import public, safe_next_url
 
 bp = Blueprint("auth", __name__)
 
+#: Each language in its own name, as a language menu should show it.
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
 
 
@@ -42,9 +42,19 @@ class PasswordForm(FlaskForm):
 
 
 class LocaleForm(FlaskForm):
+    """The language menu at the top of every page."""
+
     locale = SelectField(_l("Language"), choices=[SelectChoice(code, name, render_kw={"lang": code})
                                                   for code, name in LANGUAGE_NAMES.items()])
+    next = HiddenField()
     submit = SubmitField(_l("Change"))
+
+
+@bp.app_context_processor
+def language_menu():
+    from flask_babel import get_locale
+    return {"locale_form": LocaleForm(prefix="locale", locale=str(get_locale()),
+                                      next=request.full_path if request.query_string else request.path)}
 
 
 @bp.route("/connexion", methods=["GET", "POST"])
@@ -54,32 +64,26 @@ def login():
         return redirect(url_for("main.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = db.session.scalar(db.select(User).filter_by(email=User.normalise_email(form.email.data)))
-        now = utcnow()
-        if user is not None and user.locked_until and user.locked_until > now:
-            minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
-            flash(_("Too many failed attempts: try again in %(minutes)d minutes.", minutes=minutes), "error")
-        elif user is not None and user.active and user.check_password(form.password.data):
-            user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
-            db.session.commit()
-            session.clear()  # no session fixation
+        user = authenticate(form.email.data, form.password.data, request.remote_addr)
+        if user is not None:
+            locale = session.get("locale")
+            session.clear()  # a fresh session: no fixation
             session.permanent = True
+            if locale and not user.locale:
+                user.locale = locale
+                db.session.commit()
             login_user(user)
             return redirect(safe_next_url(request.args.get("next")) or url_for("main.index"))
-        else:
-            if user is not None:
-                user.failed_logins += 1
-                if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
-                    user.locked_until = now + dt.timedelta(seconds=current_app.config["LOGIN_LOCK_SECONDS"])
-                    user.failed_logins = 0
-                db.session.commit()
-            flash(_("Wrong email address or password."), "error")
-        return render_template("auth/login.html", form=form), 200
+        minutes = current_app.config["LOGIN_LOCK_SECONDS"] // 60
+        flash(_("Wrong email address or password. After several failures, wait %(minutes)d minutes "
+                "before trying again.", minutes=minutes), "error")
     return render_template("auth/login.html", form=form)
 
 
 @bp.route("/deconnexion", methods=["POST"])
 def logout():
+    current_user.end_sessions()  # a copied session cookie stops working too
+    db.session.commit()
     logout_user()
     session.clear()
     flash(_("You are logged out."), "info")
@@ -88,16 +92,16 @@ def logout():
 
 @bp.route("/compte", methods=["GET", "POST"])
 def account():
-    password_form = PasswordForm(prefix="password")
-    locale_form = LocaleForm(prefix="locale", locale=current_user.locale or "fr")
-    if password_form.submit.data and password_form.validate_on_submit():
-        if current_user.check_password(password_form.current.data):
-            current_user.set_password(password_form.new.data)
+    form = PasswordForm(prefix="password")
+    if form.validate_on_submit():
+        if current_user.check_password(form.current.data):
+            current_user.set_password(form.new.data)  # ends the other sessions
             db.session.commit()
-            flash(_("Your password has been changed."), "success")
+            login_user(current_user._get_current_object())  # keep this session, with the new token
+            flash(_("Your password has been changed. Your other sessions are closed."), "success")
             return redirect(url_for("auth.account"))
-        password_form.current.errors.append(_("This is not your current password."))
-    return render_template("auth/account.html", password_form=password_form, locale_form=locale_form)
+        form.current.errors.append(_("This is not your current password."))
+    return render_template("auth/account.html", form=form, min_password_length=MIN_PASSWORD_LENGTH)
 
 
 @bp.route("/langue", methods=["POST"])
@@ -109,4 +113,4 @@ def set_locale():
         if current_user.is_authenticated:
             current_user.locale = form.locale.data
             db.session.commit()
-    return redirect(safe_next_url(request.form.get("next")) or url_for("main.index"))
+    return redirect(safe_next_url(form.next.data) or url_for("main.index"))

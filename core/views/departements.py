@@ -2,6 +2,9 @@
 from flask import Blueprint, abort, render_template
 
 from core.facts import INSEE_DEPARTEMENT
+from core.messages import describe_pan_shortfall
+from core.pan import LEGAL_BASIS as PAN_LEGAL_BASIS
+from core.pan import pan_compliance
 from core.plugin_state import local_facts
 
 bp = Blueprint("departements", __name__, url_prefix="/departements")
@@ -9,13 +12,16 @@ bp = Blueprint("departements", __name__, url_prefix="/departements")
 
 @bp.route("/<code>")
 def show(code):
-    if not INSEE_DEPARTEMENT.match(code):
+    if not INSEE_DEPARTEMENT.fullmatch(code):
         abort(404)
     facts = local_facts()
     covered = facts.departement(code)
+    pan_vectors = facts.pan_vectors(code)
     return render_template(
         "departements/show.html", code=code, covered=covered,
         services=facts.prefecture_services(code), channels=facts.filing_channels(code),
-        pan_vectors=facts.pan_vectors(code), substitution=facts.substitution_modality(code),
+        pan_vectors=pan_vectors, pan=pan_compliance(pan_vectors), pan_legal_basis=PAN_LEGAL_BASIS,
+        describe_pan_shortfall=describe_pan_shortfall,
+        substitution=facts.substitution_modality(code),
         pitfalls=facts.local_pitfalls(code), tribunal=facts.tribunal(code),
         resources=facts.resources(code))

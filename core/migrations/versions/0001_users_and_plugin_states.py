@@ -1,4 +1,4 @@
-"""Accounts and the enabled/disabled state of plugins.
+"""Accounts, login throttling, and the enabled/disabled state of plugins.
 
 Revision ID: 0001
 Revises:
@@ -33,14 +33,30 @@ def upgrade():
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("last_login_at", sa.DateTime(), nullable=True),
-        sa.Column("failed_logins", sa.Integer(), nullable=False),
-        sa.Column("locked_until", sa.DateTime(), nullable=True),
+        sa.Column("session_token", sa.String(length=64), nullable=False),
         sa.CheckConstraint("role IN ('benevole', 'coordinateur', 'admin')", name=op.f("ck_users_role")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
         sa.UniqueConstraint("email", name=op.f("uq_users_email")),
     )
 
 
+    op.create_table(
+        "login_failures",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("email", sa.String(length=254), nullable=False),
+        sa.Column("remote_addr", sa.String(length=45), nullable=False),
+        sa.Column("failed_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_login_failures")),
+    )
+    op.create_index(op.f("ix_login_failures_email"), "login_failures", ["email"])
+    op.create_index(op.f("ix_login_failures_remote_addr"), "login_failures", ["remote_addr"])
+    op.create_index(op.f("ix_login_failures_failed_at"), "login_failures", ["failed_at"])
+
+
 def downgrade():
+    op.drop_index(op.f("ix_login_failures_failed_at"), table_name="login_failures")
+    op.drop_index(op.f("ix_login_failures_remote_addr"), table_name="login_failures")
+    op.drop_index(op.f("ix_login_failures_email"), table_name="login_failures")
+    op.drop_table("login_failures")
     op.drop_table("users")
     op.drop_table("plugin_states")

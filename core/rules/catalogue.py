@@ -1,0 +1,266 @@
+"""The national rules as data: loaded from ``core/rules/data/*.yaml`` and
+validated once, at start-up. A malformed entry stops the application with a
+message naming the file and the entry. No Flask here.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+DATA_DIR = Path(__file__).with_name("data")
+KINDS = ("first", "renewal")
+CHANNEL_KINDS = ("anef", "local")
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+class RulesError(ValueError):
+    """A rules file is malformed; the message names the file and the entry."""
+
+
+@dataclass(frozen=True)
+class AnefEntry:
+    """One line of annexe 9: from this date, these kinds go through ANEF."""
+
+    start: dt.date
+    kinds: tuple[str, ...]
+    source: str
+
+
+@dataclass(frozen=True)
+class Demarche:
+    slug: str
+    label: str
+    kinds: tuple[str, ...] = KINDS
+    residence_permit: bool = True
+    anef_since: tuple[AnefEntry, ...] = ()
+    local_source: str = ""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A number with dated values, OpenFisca-style: each applies from its date."""
+
+    name: str
+    description: str
+    values: tuple[tuple[dt.date, int], ...]
+    source: str
+
+    def at(self, on: dt.date) -> int:
+        applicable = [value for start, value in self.values if start <= on]
+        if not applicable:
+            raise RulesDateError(self.values[0][0])
+        return applicable[-1]
+
+    @property
+    def first_date(self) -> dt.date:
+        return self.values[0][0]
+
+
+class RulesDateError(ValueError):
+    """The reference date is before the first date the rules are encoded for."""
+
+    def __init__(self, first: dt.date):
+        self.first = first
+        super().__init__(f"rules are encoded from {first.isoformat()}")
+
+
+@dataclass(frozen=True)
+class EscalationStep:
+    step: str
+    title: str
+    action: str
+    evidence: tuple[str, ...]
+    legal_basis: str
+    source: str
+
+
+@dataclass(frozen=True)
+class LegalGround:
+    slug: str
+    title: str
+    text: str
+    citations: tuple[str, ...]
+    when_to_use: str
+    source: str
+
+
+@dataclass(frozen=True)
+class RefereReadiness:
+    min_distinct_weeks: int
+    legal_basis: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Rules:
+    demarches: dict[str, Demarche]
+    parameters: dict[str, Parameter]
+    ladders: dict[str, tuple[EscalationStep, ...]]
+    refere_readiness: RefereReadiness
+    legal_grounds: dict[str, LegalGround] = field(default_factory=dict)
+
+    @property
+    def encoded_from(self) -> dt.date:
+        """The first reference date every parameter has a value for."""
+        return max(parameter.first_date for parameter in self.parameters.values())
+
+
+def load_rules(directory: Path = DATA_DIR) -> Rules:
+    directory = Path(directory)
+    demarches = _load(directory / "demarches.yaml", "demarches", _demarche)
+    parameters = _load(directory / "parameters.yaml", "parameters", _parameter)
+    ladders_doc = _read(directory / "escalation.yaml")
+    ladders = {}
+    for channel in CHANNEL_KINDS:
+        steps = (ladders_doc.get("ladders") or {}).get(channel)
+        if not steps:
+            raise RulesError(f"{directory / 'escalation.yaml'}: ladders.{channel} is missing")
+        ladders[channel] = tuple(_entry(directory / "escalation.yaml", f"ladders.{channel}", i, raw, _step)
+                                 for i, raw in enumerate(steps))
+    readiness = _entry(directory / "escalation.yaml", "refere_readiness", 0,
+                       ladders_doc.get("refere_readiness"), _readiness)
+    grounds = _load(directory / "legal_grounds.yaml", "legal_grounds", _ground)
+    return Rules(demarches={d.slug: d for d in demarches},
+                 parameters={p.name: p for p in parameters},
+                 ladders=ladders, refere_readiness=readiness,
+                 legal_grounds={g.slug: g for g in grounds})
+
+
+def _read(path: Path) -> dict:
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise RulesError(f"{path}: cannot read rules: {exc}") from exc
+    if not isinstance(document, dict):
+        raise RulesError(f"{path}: the top level must be a mapping")
+    return document
+
+
+def _load(path: Path, section: str, build) -> list:
+    document = _read(path)
+    entries = document.get(section)
+    if isinstance(entries, dict):  # parameters are keyed by name
+        entries = [{"name": name, **(value or {})} for name, value in entries.items()]
+    if not isinstance(entries, list) or not entries:
+        raise RulesError(f"{path}: section '{section}' must be a non-empty list")
+    built = [_entry(path, section, index, raw, build) for index, raw in enumerate(entries)]
+    keys = [getattr(item, "slug", None) or getattr(item, "name") for item in built]
+    duplicates = sorted({key for key in keys if keys.count(key) > 1})
+    if duplicates:
+        raise RulesError(f"{path}: {section}: duplicate entries {', '.join(duplicates)}")
+    return built
+
+
+def _entry(path, section, index, raw, build):
+    label = ""
+    if isinstance(raw, dict):
+        label = raw.get("slug") or raw.get("step") or raw.get("name") or ""
+    where = f"{path}: {section}[{index}]" + (f" ({label})" if label else "")
+    if not isinstance(raw, dict):
+        raise RulesError(f"{where}: an entry must be a mapping")
+    try:
+        return build(dict(raw))
+    except RulesError as exc:
+        raise RulesError(f"{where}: {exc}") from None
+
+
+def _take(raw: dict, name: str, kind=str, required=True, default=None):
+    if name not in raw:
+        if required:
+            raise RulesError(f"missing '{name}'")
+        return default
+    value = raw.pop(name)
+    if kind is str and not (isinstance(value, str) and value.strip()):
+        raise RulesError(f"'{name}' must be non-empty text")
+    if kind is dt.date and not (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
+        raise RulesError(f"'{name}' must be a date (YYYY-MM-DD), got {value!r}")
+    if kind is list and not isinstance(value, list):
+        raise RulesError(f"'{name}' must be a list")
+    if kind is bool and not isinstance(value, bool):
+        raise RulesError(f"'{name}' must be true or false")
+    return value
+
+
+def _no_leftovers(raw: dict) -> None:
+    if raw:
+        raise RulesError(f"unknown field(s) {', '.join(sorted(raw))}")
+
+
+def _kinds(value) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value or any(kind not in KINDS for kind in value):
+        raise RulesError(f"'kinds' must be a list among {', '.join(KINDS)}, got {value!r}")
+    return tuple(value)
+
+
+def _demarche(raw: dict) -> Demarche:
+    slug = _take(raw, "slug")
+    if not SLUG.match(slug):
+        raise RulesError(f"invalid slug {slug!r}")
+    label = _take(raw, "label")
+    kinds = _kinds(_take(raw, "kinds", list, required=False, default=list(KINDS)))
+    residence_permit = _take(raw, "residence_permit", bool, required=False, default=True)
+    entries = []
+    for index, entry in enumerate(_take(raw, "anef_since", list, required=False, default=[])):
+        if not isinstance(entry, dict):
+            raise RulesError(f"anef_since[{index}] must be a mapping")
+        entry = dict(entry)
+        try:
+            start = _take(entry, "from", dt.date)
+            entry_kinds = _kinds(_take(entry, "kinds", list, required=False, default=list(kinds)))
+            source = _take(entry, "source")
+            _no_leftovers(entry)
+        except RulesError as exc:
+            raise RulesError(f"anef_since[{index}]: {exc}") from None
+        if not set(entry_kinds) <= set(kinds):
+            raise RulesError(f"anef_since[{index}]: kinds {entry_kinds} not all offered by the démarche {kinds}")
+        entries.append(AnefEntry(start=start, kinds=entry_kinds, source=source))
+    local_source = _take(raw, "local_source", required=not entries, default="")
+    _no_leftovers(raw)
+    return Demarche(slug=slug, label=label, kinds=kinds, residence_permit=residence_permit,
+                    anef_since=tuple(sorted(entries, key=lambda e: e.start)), local_source=local_source)
+
+
+def _parameter(raw: dict) -> Parameter:
+    name = _take(raw, "name")
+    description = _take(raw, "description")
+    values = raw.pop("values", None)
+    if not isinstance(values, dict) or not values:
+        raise RulesError("'values' must map start dates to numbers")
+    for start, value in values.items():
+        if not isinstance(start, dt.date) or not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise RulesError(f"'values' entry {start!r}: {value!r} must be a date and a non-negative integer")
+    source = _take(raw, "source")
+    _no_leftovers(raw)
+    return Parameter(name=name, description=description, values=tuple(sorted(values.items())), source=source)
+
+
+def _step(raw: dict) -> EscalationStep:
+    step = EscalationStep(step=_take(raw, "step"), title=_take(raw, "title"), action=_take(raw, "action"),
+                          evidence=tuple(_take(raw, "evidence", list)), legal_basis=_take(raw, "legal_basis"),
+                          source=_take(raw, "source"))
+    _no_leftovers(raw)
+    if not SLUG.match(step.step):
+        raise RulesError(f"invalid step slug {step.step!r}")
+    return step
+
+
+def _readiness(raw: dict) -> RefereReadiness:
+    weeks = raw.pop("min_distinct_weeks", None)
+    if not isinstance(weeks, int) or weeks < 1:
+        raise RulesError("'min_distinct_weeks' must be a positive integer")
+    readiness = RefereReadiness(min_distinct_weeks=weeks, legal_basis=_take(raw, "legal_basis"),
+                                source=_take(raw, "source"))
+    _no_leftovers(raw)
+    return readiness
+
+
+def _ground(raw: dict) -> LegalGround:
+    ground = LegalGround(slug=_take(raw, "slug"), title=_take(raw, "title"), text=_take(raw, "text"),
+                         citations=tuple(_take(raw, "citations", list)), when_to_use=_take(raw, "when_to_use"),
+                         source=_take(raw, "source"))
+    _no_leftovers(raw)
+    return ground

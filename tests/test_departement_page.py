@@ -1,0 +1,66 @@
+"""The département page: local facts with their sources, freshness and the PAN rule."""
+import datetime as dt
+
+from core.dates import add_months, is_stale
+from core.facts import PanVector
+from core.pan import pan_compliance
+
+
+def test_the_page_shows_each_fact_with_its_source_spelled_out(benevole_client):
+    page = benevole_client.get("/departements/14").get_data(as_text=True)
+    assert "pref-etrangers@calvados.gouv.fr" in page and "14038 CAEN CEDEX 08" in page
+    assert "Guide ASTI Calvados" in page and "[seed 001]" in page
+
+
+def test_a_nice_pan_by_phone_only_falls_short_of_the_arrete(benevole_client):
+    page = benevole_client.get("/departements/06").get_data(as_text=True)
+    assert "04 93 72 20 21" in page
+    assert "1 vecteur de prise de rendez-vous enregistré, dont 1 non numérique" in page
+    assert "en exige au moins deux, dont un non numérique" in page
+
+
+def test_toulon_has_one_online_form_none_of_them_non_digital(benevole_client):
+    page = benevole_client.get("/departements/83").get_data(as_text=True)
+    assert "1 vecteur de prise de rendez-vous enregistré, dont aucun non numérique" in page
+    assert "Adresse du formulaire inconnue" in page  # the seed lost the link: none invented
+
+
+def test_calvados_email_and_front_desk_meet_the_arrete(benevole_client):
+    page = benevole_client.get("/departements/14").get_data(as_text=True)
+    assert "vecteur de prise de rendez-vous enregistré" not in page
+
+
+def test_facts_older_than_the_configured_age_are_shown_to_recheck(app, benevole_client, monkeypatch):
+    monkeypatch.setitem(app.config, "FACT_MAX_AGE_MONTHS", 1200)
+    assert "à revérifier" not in benevole_client.get("/departements/14").get_data(as_text=True)
+    monkeypatch.setitem(app.config, "FACT_MAX_AGE_MONTHS", 0)
+    assert "à revérifier" in benevole_client.get("/departements/14").get_data(as_text=True)
+
+
+def test_a_code_with_a_trailing_newline_is_not_a_departement(benevole_client):
+    assert benevole_client.get("/departements/33%0A").status_code == 404
+
+
+def test_a_departement_without_plugin_gets_the_national_facts_and_a_warning(benevole_client):
+    page = benevole_client.get("/departements/69").get_data(as_text=True)
+    assert "Aucun plugin activé ne couvre ce département" in page
+    assert "Libre réponse 71120" in page
+
+
+def test_months_are_counted_the_calendar_way():
+    assert add_months(dt.date(2025, 1, 9), -2) == dt.date(2024, 11, 9)
+    assert add_months(dt.date(2024, 12, 31), -2) == dt.date(2024, 10, 31)
+    assert add_months(dt.date(2025, 3, 31), -1) == dt.date(2025, 2, 28)
+    assert add_months(dt.date(2024, 3, 31), -1) == dt.date(2024, 2, 29)
+    assert add_months(dt.date(2024, 11, 4), 4) == dt.date(2025, 3, 4)
+    assert is_stale(dt.date(2025, 1, 23), dt.date(2026, 1, 24), 12)
+    assert not is_stale(dt.date(2025, 1, 23), dt.date(2026, 1, 23), 12)
+
+
+def test_pan_compliance_counts_vectors_and_non_digital_ones():
+    def vector(kind, **extra):
+        return PanVector(kind=kind, source="s", checked_on=dt.date(2025, 1, 23), **extra)
+    assert not pan_compliance([]).compliant
+    assert not pan_compliance([vector("phone", phone="04 93 72 20 21")]).compliant
+    assert not pan_compliance([vector("online-form"), vector("email", email="a@b.fr")]).compliant
+    assert pan_compliance([vector("email", email="a@b.fr"), vector("in-person")]).compliant
