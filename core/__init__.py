@@ -23,7 +23,8 @@ def create_app(config: dict | None = None) -> Flask:
     from core.i18n import select_locale
     from core.plugin_state import check_startup_claims
     from core.registry import PluginRegistry
-    from core.views import admin, auth, departements, main
+    from core.rules import load_rules
+    from core.views import admin, api, assessment, auth, departements, main
 
     app = Flask(__name__, instance_relative_config=True,
                 template_folder=str(PROJECT_ROOT / "templates"),
@@ -47,12 +48,13 @@ def create_app(config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"),
                      render_as_batch=True, compare_type=True)
     babel.init_app(app, locale_selector=select_locale)
+    app.extensions["permanence.rules"] = load_rules()  # a malformed rule stops the start here
     app.extensions["permanence.registry"] = PluginRegistry()
     check_startup_claims(app)
 
     security.init_app(app)  # before CSRF: anonymous requests go to the login page first
     csrf.init_app(app)
-    for blueprint in (auth.bp, main.bp, departements.bp, admin.bp):
+    for blueprint in (auth.bp, main.bp, assessment.bp, departements.bp, admin.bp, api.bp):
         app.register_blueprint(blueprint)
     errors.init_app(app)
     cli.init_app(app)

@@ -1,5 +1,5 @@
 """Error pages: translated, in the layout, never a traceback."""
-from flask import render_template
+from flask import jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
@@ -26,5 +26,7 @@ def _make_handler(code):
             500: _("An unexpected error occurred. Nothing you had already saved is lost; "
                    "please try again, and tell your coordinator if it persists."),
         }
+        if request.path.startswith("/api/"):
+            return jsonify(error=messages[code], field=None), code
         return render_template("errors/error.html", code=code, message=messages[code]), code
     return handler

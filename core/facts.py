@@ -308,7 +308,7 @@ def load_facts_file(path: Path) -> FactSet:
     path = Path(path)
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
+    except (OSError, ValueError, yaml.YAMLError) as exc:  # ValueError: an impossible date
         raise FactError(f"{path}: cannot read facts: {exc}") from exc
     if not isinstance(document, dict):
         raise FactError(f"{path}: the top level must be a mapping of sections")

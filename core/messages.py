@@ -2,8 +2,10 @@
 web pages and the command line."""
 from __future__ import annotations
 
+import datetime as dt
+
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from core.pan import PanCompliance
 
@@ -38,3 +40,82 @@ def describe_pan_shortfall(pan: PanCompliance) -> str:
         non_digital = _("none of them non-digital")
     return _("%(recorded)s, %(non_digital)s: %(rule)s", recorded=recorded, non_digital=non_digital,
              rule=_("the arrêté of 1 August 2023 requires at least two, one of them not digital."))
+
+
+# --- the rules, in words -----------------------------------------------------
+
+def attestation_label(kind: str) -> str:
+    return {
+        "none": _("no temporary document"),
+        "confirmation-de-depot": _("confirmation de dépôt (proof of filing only)"),
+        "api": _("attestation de prolongation d'instruction (API)"),
+        "attestation-decision-favorable": _("attestation de décision favorable"),
+        "recepisse": _("récépissé"),
+    }[kind]
+
+
+def channel_label(kind: str) -> str:
+    return {"anef": _("ANEF (mandatory online service)"),
+            "local": _("local channel of the préfecture (not ANEF)")}[kind]
+
+
+def window_status_label(status: str) -> str:
+    return {"not-yet-open": _("not yet open"), "open": _("open"), "closed": _("closed")}[status]
+
+
+def deadline_label(kind: str) -> str:
+    return {
+        "window-opens": _("renewal window opens"),
+        "window-closes": _("renewal window closes"),
+        "permit-expires": _("permit expires"),
+        "api-ends": _("current API ends at the latest"),
+        "implicit-rejection": _("implicit rejection if the préfecture stays silent"),
+        "challenge-ends": _("last day to challenge the implicit rejection"),
+        "ephoto-expires": _("e-photo expires"),
+    }[kind]
+
+
+def describe_warning(warning) -> str:
+    d = {key: format_date(value, "long") if isinstance(value, dt.date) else value
+         for key, value in warning.details.items()}
+    messages = {
+        "expired-not-filed": lambda: _("The permit expired on %(expired_on)s and no renewal was filed: the "
+                                       "stay is no longer regular. File at once and keep every proof.", **d),
+        "filed-after-window": lambda: _("The request was filed after the window closed (%(closes_on)s): no API "
+                                        "is due, and after expiry the person has no proof of regular stay.", **d),
+        "filed-before-window": lambda: _("The request was filed before the window opened (%(opens_on)s): "
+                                         "check that it was registered.", **d),
+        "no-api-outside-window": lambda: _("Filed outside the R.431-5 window: the confirmation de dépôt does "
+                                           "not prove regular stay (R.431-15-1 al. 1)."),
+        "api-first-request-limits": lambda: _("An API on a first request gives no social rights and no right "
+                                              "to work unless a work permit was granted."),
+        "recepisse-once-complete": lambda: _("The récépissé is due once the request is complete; its renewal "
+                                             "must be asked for."),
+        "no-recepisse-outside-window": lambda: _("Filed outside the two months before expiry: no récépissé is "
+                                                 "guaranteed and the stay is no longer regular after expiry."),
+        "filed-after-reference-date": lambda: _("The filing date (%(filed_on)s) is after the reference date: "
+                                                "the request is treated as not yet filed.", **d),
+        "moves-to-anef": lambda: _("This démarche moves to ANEF on %(on)s.", **d),
+        "window-open-file-now": lambda: _("The renewal window is open: file before %(closes_on)s.", **d),
+        "window-not-yet-open": lambda: _("The renewal window opens on %(opens_on)s.", **d),
+        "no-local-facts": lambda: _("No enabled plugin covers département %(code)s: local facts (addresses, "
+                                    "local channels, PAN booking) are missing.", **d),
+        "local-pitfall": lambda: _("Local pitfall: %(title)s. %(workaround)s", **d),
+    }
+    return messages[warning.code]()
+
+
+def describe_situation_error(error) -> str:
+    d = {key: format_date(value, "long") if isinstance(value, dt.date) else value
+         for key, value in error.details.items()}
+    messages = {
+        ("demarche", "unknown"): lambda: _("Unknown démarche “%(value)s”.", **d),
+        ("kind", "unknown"): lambda: _("The kind must be “first” or “renewal”."),
+        ("kind", "not-offered"): lambda: _("This démarche has no “%(value)s” kind.", **d),
+        ("on", "before-rules"): lambda: _("The rules are encoded from %(first)s (recodified CESEDA); choose a "
+                                          "later reference date.", **d),
+        ("expires_on", "required-for-renewal"): lambda: _("A renewal needs the expiry date of the current permit."),
+        ("permit", "unknown"): lambda: _("Unknown permit type “%(value)s”.", **d),
+        ("favorable_decision_on", "before-filing"): lambda: _("The favourable decision cannot come before the filing."),
+    }
+    return messages[(error.field, error.code)]()

@@ -133,7 +133,7 @@ def load_rules(directory: Path = DATA_DIR) -> Rules:
 def _read(path: Path) -> dict:
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+    except (OSError, ValueError, yaml.YAMLError) as exc:  # ValueError: an impossible date
         raise RulesError(f"{path}: cannot read rules: {exc}") from exc
     if not isinstance(document, dict):
         raise RulesError(f"{path}: the top level must be a mapping")

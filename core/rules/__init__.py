@@ -1,0 +1,30 @@
+"""The national rules: dated data (``data/*.yaml``) and the pure functions
+that reason over them. Usable without Flask::
+
+    from core.rules import load_rules, assess, Situation
+    rules = load_rules()
+    assess(rules, Situation(demarche="conjoint-de-francais", kind="renewal",
+                            expires_on=date(2025, 1, 9), filed_on=date(2024, 11, 4),
+                            on=date(2025, 1, 12))).attestation.type   # "api"
+"""
+from core.rules.assessment import (
+    PERMITS,
+    Assessment,
+    Attestation,
+    Channel,
+    Deadline,
+    FilingWindow,
+    Situation,
+    SituationError,
+    Warning,
+    anef_window,
+    assess,
+    channel_at,
+    local_window,
+    window_status,
+)
+from core.rules.catalogue import Demarche, EscalationStep, LegalGround, Rules, RulesError, load_rules
+
+__all__ = ["PERMITS", "Assessment", "Attestation", "Channel", "Deadline", "Demarche", "EscalationStep",
+           "FilingWindow", "LegalGround", "Rules", "RulesError", "Situation", "SituationError", "Warning",
+           "anef_window", "assess", "channel_at", "load_rules", "local_window", "window_status"]

@@ -1,0 +1,47 @@
+"""The national assessment completed with what the plugins know of the
+département: the local channels for the démarche, its pitfalls, and the
+local facts each escalation step needs. Pure: takes a LocalFacts."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from core.facts import Departement, FilingChannel, LocalPitfall
+from core.registry import LocalFacts, PluginInfo
+from core.rules.assessment import Assessment, Situation, Warning, assess
+from core.rules.catalogue import Rules
+
+
+@dataclass(frozen=True)
+class LocalAssessment:
+    assessment: Assessment
+    departement: str
+    covered: tuple[Departement, PluginInfo] | None
+    options: tuple[FilingChannel, ...]
+    pitfalls: tuple[LocalPitfall, ...]
+    warnings: tuple[Warning, ...]
+    #: step slug → the local facts that step needs (PAN vectors, substitution, tribunal…)
+    step_facts: dict = field(default_factory=dict)
+
+
+def assess_locally(rules: Rules, facts: LocalFacts, departement: str, situation: Situation) -> LocalAssessment:
+    assessment = assess(rules, situation)
+    slug = assessment.demarche.slug
+    covered = facts.departement(departement)
+    options = tuple(c for c in facts.filing_channels(departement) if not c.demarches or slug in c.demarches) \
+        if assessment.channel.kind == "local" else ()
+    pitfalls = tuple(p for p in facts.local_pitfalls(departement) if not p.demarches or slug in p.demarches)
+    warnings = list(assessment.warnings)
+    if covered is None:
+        warnings.append(Warning("no-local-facts", {"code": departement}))
+    warnings += [Warning("local-pitfall", {"title": p.title, "workaround": p.workaround}) for p in pitfalls]
+    step_facts = {
+        "pan": facts.pan_vectors(departement),
+        "substitution": facts.substitution_modality(departement),
+        "prefecture-email": facts.prefecture_services(departement),
+        "prefecture-contact": facts.prefecture_services(departement),
+        "postal-or-guichet": options,
+        "defenseur-des-droits": [r for r in facts.resources(departement) if r.kind == "defenseur-des-droits"],
+        "refere-mesures-utiles": facts.tribunal(departement),
+    }
+    return LocalAssessment(assessment=assessment, departement=departement, covered=covered, options=options,
+                           pitfalls=pitfalls, warnings=tuple(warnings), step_facts=step_facts)

@@ -1,0 +1,153 @@
+"""The public JSON API: national rules and local facts, no personal data
+stored, no login. Bad input answers 400 with ``{"error", "field"}`` in the
+request's language; nothing here may answer 500."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from pathlib import Path
+
+from flask import Blueprint, current_app, jsonify, request
+from flask_babel import gettext as _
+
+from core.extensions import csrf
+from core.facts import INSEE_DEPARTEMENT
+from core.messages import attestation_label, channel_label, describe_situation_error, describe_warning
+from core.plugin_state import local_facts
+from core.rules import Situation, SituationError, channel_at
+from core.rules.local import assess_locally
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
+ASSESS_FIELDS = {"departement", "demarche", "kind", "expires_on", "filed_on", "on", "permit",
+                 "favorable_decision_on", "ephoto_taken_on"}
+
+
+class InputError(Exception):
+    def __init__(self, field: str, message: str):
+        self.field, self.message = field, message
+        super().__init__(f"{field}: {message}")
+
+
+@bp.errorhandler(InputError)
+def input_error(error: InputError):
+    return jsonify(error=error.message, field=error.field), 400
+
+
+def rules():
+    return current_app.extensions["permanence.rules"]
+
+
+def parse_date(value, field: str, *, required: bool = False) -> dt.date | None:
+    if value is None:
+        if required:
+            raise InputError(field, _("This date is required (YYYY-MM-DD)."))
+        return None
+    if not isinstance(value, str) or not ISO_DATE.fullmatch(value):
+        raise InputError(field, _("Expected a date written YYYY-MM-DD, or null."))
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(field, _("This date does not exist.")) from None
+    if not EARLIEST <= day <= LATEST:
+        raise InputError(field, _("This date is out of the supported range (1900–2199)."))
+    return day
+
+
+def parse_text(body: dict, field: str, *, required: bool = True) -> str | None:
+    value = body.get(field)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or not value:
+        raise InputError(field, _("This field is required and must be text."))
+    return value
+
+
+def to_json(value):
+    """Dataclasses, dates and paths as JSON-friendly values."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        data = {f.name: to_json(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        if hasattr(value, "digital"):
+            data["digital"] = value.digital
+        return data
+    if isinstance(value, (list, tuple)):
+        return [to_json(item) for item in value]
+    if isinstance(value, dict):
+        return {key: to_json(item) for key, item in value.items()}
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return value.name
+    return value
+
+
+@bp.get("/demarches")
+def demarches():
+    on = parse_date(request.args.get("on"), "on") or dt.date.today()
+    items = []
+    for demarche in rules().demarches.values():
+        channels = {kind: channel_at(rules(), demarche, kind, on) for kind in demarche.kinds}
+        kinds = {channel.kind for channel in channels.values()}
+        items.append({
+            "slug": demarche.slug, "label": demarche.label, "kinds": list(demarche.kinds),
+            "residence_permit": demarche.residence_permit,
+            "channel": kinds.pop() if len(kinds) == 1 else "mixed",
+            "channels": {kind: {"kind": c.kind, "mandatory_since": to_json(c.mandatory_since), "source": c.source}
+                         for kind, c in channels.items()},
+        })
+    return jsonify(on=on.isoformat(), demarches=items)
+
+
+@bp.post("/assess")
+def assess():
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise InputError("body", _("The body must be a JSON object."))
+    unknown = sorted(set(body) - ASSESS_FIELDS)
+    if unknown:
+        raise InputError(unknown[0], _("Unknown field."))
+    departement = parse_text(body, "departement")
+    if not INSEE_DEPARTEMENT.fullmatch(departement):
+        raise InputError("departement", _("Not a département code (INSEE: 01–95, 2A, 2B, 971–976)."))
+    situation = Situation(
+        demarche=parse_text(body, "demarche"), kind=parse_text(body, "kind"),
+        on=parse_date(body.get("on"), "on") or dt.date.today(),
+        expires_on=parse_date(body.get("expires_on"), "expires_on"),
+        filed_on=parse_date(body.get("filed_on"), "filed_on"),
+        permit=parse_text(body, "permit", required=False),
+        favorable_decision_on=parse_date(body.get("favorable_decision_on"), "favorable_decision_on"),
+        ephoto_taken_on=parse_date(body.get("ephoto_taken_on"), "ephoto_taken_on"))
+    try:
+        result = assess_locally(rules(), local_facts(), departement, situation)
+    except SituationError as error:
+        raise InputError(error.field, describe_situation_error(error)) from None
+    return jsonify(assessment_json(result))
+
+
+def assessment_json(result) -> dict:
+    a = result.assessment
+    return {
+        "on": a.situation.on.isoformat(),
+        "departement": {"code": result.departement, "covered": result.covered is not None,
+                        "name": result.covered[0].name if result.covered else None,
+                        "plugin": result.covered[1].name if result.covered else None},
+        "demarche": {"slug": a.demarche.slug, "label": a.demarche.label},
+        "channel": {"kind": a.channel.kind, "label": channel_label(a.channel.kind),
+                    "mandatory_since": to_json(a.channel.mandatory_since),
+                    "legal_basis": a.channel.legal_basis, "source": a.channel.source,
+                    "options": to_json(result.options)},
+        "filing_window": None if a.filing_window is None else {
+            "opens_on": a.filing_window.opens_on.isoformat(), "closes_on": a.filing_window.closes_on.isoformat(),
+            "status": a.filing_window.status, "legal_basis": a.filing_window.legal_basis},
+        "attestation": {"type": a.attestation.type, "label": attestation_label(a.attestation.type),
+                        "regular_stay": a.attestation.regular_stay, "legal_basis": a.attestation.legal_basis,
+                        "valid_until": to_json(a.attestation.valid_until)},
+        "escalation": [dict(to_json(step), local=to_json(result.step_facts.get(step.step)))
+                       for step in a.escalation],
+        "deadlines": [to_json(deadline) for deadline in a.deadlines],
+        "warnings": [describe_warning(warning) for warning in result.warnings],
+    }

@@ -1,0 +1,77 @@
+"""The assessment page: the same rules as /api/v1/assess, in plain French,
+printable. A GET form, so that an assessment can be bookmarked or shared."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, current_app, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, RadioField, SelectChoice, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Optional, Regexp, ValidationError
+
+from core import messages
+from core.facts import INSEE_DEPARTEMENT
+from core.plugin_state import local_facts
+from core.rules import Situation, SituationError
+from core.rules.local import assess_locally
+
+bp = Blueprint("assessment", __name__)
+
+PERMIT_LABELS = {
+    "cst": _l("carte de séjour temporaire (1 year at most)"),
+    "csp": _l("carte de séjour pluriannuelle (less than 4 years)"),
+    "csp-4-ans": _l("carte de séjour pluriannuelle of 4 years"),
+    "carte-resident": _l("carte de résident"),
+    "titre-conventionnel-plus-1-an": _l("permit of more than one year under a treaty (e.g. 10-year CRA)"),
+    "vls-ts": _l("VLS-TS (long-stay visa)"),
+    "autre": _l("other document"),
+}
+
+
+def not_in_future(form, field):
+    if field.data and field.data > dt.date.today() + dt.timedelta(days=3650):
+        raise ValidationError(_l("This date is too far in the future."))
+
+
+class AssessmentForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET form that changes nothing
+
+    departement = StringField(_l("Département (INSEE code)"), validators=[
+        DataRequired(), Regexp(INSEE_DEPARTEMENT.pattern, message=_l("Not a département code (e.g. 33, 06, 2A)."))],
+        render_kw={"list": "departements-covered", "inputmode": "text", "size": 4, "autocomplete": "off"})
+    demarche = SelectField(_l("Démarche"), validators=[DataRequired()])
+    kind = RadioField(_l("Request"), choices=[SelectChoice("first", _l("first request")),
+                                              SelectChoice("renewal", _l("renewal"))],
+                      default="renewal", validators=[DataRequired()])
+    expires_on = DateField(_l("Expiry of the current permit or document"), validators=[Optional()])
+    permit = SelectField(_l("Current permit"), validators=[Optional()])
+    filed_on = DateField(_l("Filing date (if already filed)"), validators=[Optional()])
+    favorable_decision_on = DateField(_l("Date of a favourable decision (if any)"), validators=[Optional()])
+    ephoto_taken_on = DateField(_l("Date of the e-photo (if any)"), validators=[Optional()])
+    on = DateField(_l("Reference date"), validators=[DataRequired(), not_in_future])
+    submit = SubmitField(_l("Assess"))
+
+
+@bp.route("/evaluer")
+def assess():
+    rules = current_app.extensions["permanence.rules"]
+    form = AssessmentForm(request.args, on=dt.date.today())
+    form.demarche.choices = [SelectChoice(d.slug, d.label) for d in
+                             sorted(rules.demarches.values(), key=lambda d: d.label.casefold())]
+    form.permit.choices = [SelectChoice("", _l("— unknown —"))] + [SelectChoice(k, v) for k, v in PERMIT_LABELS.items()]
+    result = None
+    if request.args and form.validate():
+        situation = Situation(
+            demarche=form.demarche.data, kind=form.kind.data, on=form.on.data, expires_on=form.expires_on.data,
+            filed_on=form.filed_on.data, permit=form.permit.data or None,
+            favorable_decision_on=form.favorable_decision_on.data, ephoto_taken_on=form.ephoto_taken_on.data)
+        try:
+            result = assess_locally(rules, local_facts(), form.departement.data, situation)
+        except SituationError as error:
+            target = getattr(form, error.field, form.demarche)
+            target.errors = list(target.errors) + [messages.describe_situation_error(error)]
+    return render_template("assessment/assess.html", form=form, result=result, messages=messages,
+                           covered=local_facts().departements(),
+                           form_has_errors=bool(request.args) and any(f.errors for f in form))

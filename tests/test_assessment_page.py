@@ -1,0 +1,38 @@
+"""The assessment page: the API's answer, in plain French, for volunteers."""
+from urllib.parse import urlencode
+
+CALVADOS = {"departement": "14", "demarche": "conjoint-de-francais", "kind": "renewal",
+            "expires_on": "2025-01-09", "filed_on": "2024-11-04", "on": "2025-01-12"}
+
+
+def test_a_volunteer_sees_the_api_due_with_dates_written_out(benevole_client):
+    page = benevole_client.get("/evaluer?" + urlencode(CALVADOS)).get_data(as_text=True)
+    assert "attestation de prolongation d’instruction (API)" in page
+    assert "du 11 septembre 2024 au 10 novembre 2024" in page and "fermée" in page
+    assert "obligatoire depuis le 5 avril 2023" in page
+    assert "valable jusqu’au 9 avril 2025 au plus tard" in page
+    assert "rejet implicite si la préfecture garde le silence" in page and "4 mars 2025" in page
+    assert "<details><summary>Fondement</summary><p>CESEDA R.431-15-1 al. 2</p>" in page
+    assert "pref-etrangers@calvados.gouv.fr" in page  # the PAN step, with the local vector
+    assert "Imprimer" in page
+
+
+def test_the_empty_form_asks_and_does_not_complain(benevole_client):
+    page = benevole_client.get("/evaluer").get_data(as_text=True)
+    assert "Évaluer une situation" in page and "Le formulaire contient des erreurs" not in page
+
+
+def test_bad_input_is_explained_next_to_the_field_and_kept(benevole_client):
+    response = benevole_client.get("/evaluer?" + urlencode({**CALVADOS, "expires_on": "", "departement": "14"}))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Un renouvellement demande la date d’expiration du titre actuel." in page
+    assert 'value="2024-11-04"' in page  # what was typed is still there
+    bad_code = benevole_client.get("/evaluer?" + urlencode({**CALVADOS, "departement": "20"})).get_data(as_text=True)
+    assert "Ce n’est pas un code de département" in bad_code
+
+
+def test_an_uncovered_departement_gets_the_national_answer_and_says_so(benevole_client):
+    page = benevole_client.get("/evaluer?" + urlencode({**CALVADOS, "departement": "69"})).get_data(as_text=True)
+    assert "attestation de prolongation d’instruction (API)" in page
+    assert "Aucun plugin activé ne couvre le département 69" in page
