@@ -36,3 +36,11 @@ def test_an_uncovered_departement_gets_the_national_answer_and_says_so(benevole_
     page = benevole_client.get("/evaluer?" + urlencode({**CALVADOS, "departement": "69"})).get_data(as_text=True)
     assert "attestation de prolongation d’instruction (API)" in page
     assert "Aucun plugin activé ne couvre le département 69" in page
+
+
+def test_the_legal_grounds_are_offered_with_their_citations(benevole_client, client):
+    page = benevole_client.get("/evaluer?" + urlencode(CALVADOS)).get_data(as_text=True)
+    assert "Fondements à invoquer" in page and "Intérêt supérieur de l&#39;enfant (art. 3 CIDE)" in page
+    grounds = client.get("/api/v1/legal-grounds").get_json()["legal_grounds"]
+    assert {g["slug"] for g in grounds} >= {"vie-privee", "demande-incomplete", "refere-mesures-utiles"}
+    assert all(g["citations"] and g["source"] for g in grounds)

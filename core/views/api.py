@@ -102,6 +102,11 @@ def demarches():
     return jsonify(on=on.isoformat(), demarches=items)
 
 
+@bp.get("/legal-grounds")
+def legal_grounds():
+    return jsonify(legal_grounds=[to_json(ground) for ground in rules().legal_grounds.values()])
+
+
 @bp.post("/assess")
 def assess():
     body = request.get_json(silent=True)

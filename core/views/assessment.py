@@ -73,5 +73,6 @@ def assess():
             target = getattr(form, error.field, form.demarche)
             target.errors = list(target.errors) + [messages.describe_situation_error(error)]
     return render_template("assessment/assess.html", form=form, result=result, messages=messages,
+                           legal_grounds=list(rules.legal_grounds.values()),
                            covered=local_facts().departements(),
                            form_has_errors=bool(request.args) and any(f.errors for f in form))
