@@ -21,8 +21,9 @@ from pathlib import Path
 
 import yaml
 
-# INSEE codes of the départements: 01–19, 2A, 2B, 21–95, and 971–976.
-INSEE_DEPARTEMENT = re.compile(r"^(0[1-9]|1[0-9]|2[1-9AB]|[3-8][0-9]|9[0-5]|97[1-6])$")
+# INSEE codes of the départements: 01–19, 2A, 2B, 21–95, 971–974 and 976
+# (core/departements.py names each one).
+INSEE_DEPARTEMENT = re.compile(r"(0[1-9]|1[0-9]|2[1-9AB]|[3-8][0-9]|9[0-5]|97[1-46])")
 # A French phone number as people write it (spaces or dots between groups),
 # 10 digits starting with 0, or the same with +33 and no leading 0.
 PHONE = re.compile(r"^(0[1-9](?:[ .]?\d{2}){4}|0 ?[1-9]\d{2}(?:[ .]?\d{3}){2}|\+33 ?[1-9](?:[ .]?\d{2}){4})$")
@@ -151,7 +152,11 @@ class FilingChannel(Fact):
     departement: str | None = None
     kind: str
     label: str
+    #: The démarche slugs it serves; empty when it serves none of the
+    #: catalogue (shown on the département page only).
     demarches: tuple[str, ...] = ()
+    #: "first", "renewal": the kinds of request it serves.
+    kinds: tuple[str, ...] = ("first", "renewal")
     url: str = ""
     address: tuple[str, ...] = ()
     email: str = ""
@@ -161,6 +166,8 @@ class FilingChannel(Fact):
     def __post_init__(self):
         super().__post_init__()
         _require(self.kind in self.KINDS, f"kind must be one of {', '.join(self.KINDS)}")
+        _require(bool(self.kinds) and set(self.kinds) <= {"first", "renewal"},
+                 "kinds must be among first, renewal")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -180,6 +187,8 @@ class PanVector(Fact):
     address: tuple[str, ...] = ()
     hours: str = ""
     notes: str = ""
+    #: What the préfecture demands before it gives an appointment this way.
+    required_information: tuple[str, ...] = ()
 
     def __post_init__(self):
         super().__post_init__()

@@ -61,7 +61,7 @@ def test_on_defaults_to_today(client):
     ({**CALVADOS_RENEWAL, "on": "2025-02-30"}, "on", "Cette date n’existe pas."),
     ({**CALVADOS_RENEWAL, "expires_on": "09/01/2025"}, "expires_on", "Une date au format AAAA-MM-JJ, ou null, est attendue."),
     ({**CALVADOS_RENEWAL, "kind": "premiere"}, "kind", "Le type doit être « first » (première demande) ou « renewal » (renouvellement)."),
-    ({**CALVADOS_RENEWAL, "departement": "20"}, "departement", "Ce n’est pas un code de département (INSEE : 01–95, 2A, 2B, 971–976)."),
+    ({**CALVADOS_RENEWAL, "departement": "20"}, "departement", "Ce n’est pas un code de département (INSEE : 01–95, 2A, 2B, 971–974, 976)."),
     ({**CALVADOS_RENEWAL, "expires_on": None}, "expires_on", "Un renouvellement demande la date d’expiration du titre actuel."),
     ({**CALVADOS_RENEWAL, "expiry": "2025-01-09"}, "expiry", "Champ inconnu."),
     ({**CALVADOS_RENEWAL, "on": "2020-01-01"}, "on", "Les règles sont encodées à partir du 1 mai 2021"),

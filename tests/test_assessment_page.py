@@ -28,8 +28,11 @@ def test_bad_input_is_explained_next_to_the_field_and_kept(benevole_client):
     assert response.status_code == 200
     assert "Un renouvellement demande la date d’expiration du titre actuel." in page
     assert 'value="2024-11-04"' in page  # what was typed is still there
-    bad_code = benevole_client.get("/evaluer?" + urlencode({**CALVADOS, "departement": "20"})).get_data(as_text=True)
-    assert "Ce n’est pas un code de département" in bad_code
+    for code in ("20", "330", "975"):
+        bad_code = benevole_client.get("/evaluer?" + urlencode({**CALVADOS, "departement": code})).get_data(as_text=True)
+        assert "Ce n’est pas un code de département" in bad_code, code
+    lower = benevole_client.get("/evaluer?" + urlencode({**CALVADOS, "departement": " 2a "})).get_data(as_text=True)
+    assert "Ce n’est pas un code de département" not in lower
 
 
 def test_an_uncovered_departement_gets_the_national_answer_and_says_so(benevole_client):

@@ -90,3 +90,10 @@ def test_a_value_with_a_trailing_newline_is_refused():
         Phone(number="05 56 90 60 60\n")
     with pytest.raises(FactError):
         PanVector(kind="online-form", url="https://example.org/\n", source="s", checked_on=CHECKED)
+
+
+def test_the_insee_pattern_accepts_exactly_the_named_departements():
+    from core.departements import NAMES
+    from core.facts import INSEE_DEPARTEMENT
+    candidates = {f"{n:02d}" for n in range(0, 100)} | {f"{n}" for n in range(970, 980)} | {"2A", "2B", "20"}
+    assert {code for code in candidates if INSEE_DEPARTEMENT.fullmatch(code)} == set(NAMES)

@@ -90,13 +90,20 @@ def test_substitution_modality_hook_is_local_when_a_plugin_has_one(facts):
 
 
 def test_local_pitfalls_hook_gives_sirius_and_the_pacs_in_gironde_only(facts):
-    (sirius,) = facts.local_pitfalls("33")
+    pitfalls = {p.title: p for p in facts.local_pitfalls("33")}
+    sirius = pitfalls["SIRIUS oriente le PACS avec un·e Français·e vers ANEF"]
     assert "pacs-avec-francais" in sirius.demarches and "mariage" in sirius.problem
+    assert any("VLS-TS" in title for title in pitfalls)
     assert facts.local_pitfalls("14") == []
 
 
-def test_tribunal_hook_answers_none_until_a_plugin_records_the_tribunal(facts, install_plugin, db_url):
-    assert facts.tribunal("33") is None  # the shipped plugins get their tribunals in issue #4
+def test_tribunal_hook_gives_the_competent_tribunal_of_each_departement(facts, install_plugin, db_url):
+    expected = {"33": "Bordeaux", "14": "Caen", "04": "Marseille", "05": "Marseille", "13": "Marseille",
+                "06": "Nice", "83": "Toulon", "84": "Nîmes"}
+    for code, city in expected.items():
+        tribunal = facts.tribunal(code)
+        assert tribunal.name == f"Tribunal administratif de {city}" and "R.221-3" in tribunal.source
+    assert facts.tribunal("69") is None  # no plugin, and no national default: never a guess
     install_plugin("rhone", yaml_plugin_source(), files={"facts.yaml": """
         departements:
           - {code: "69", name: Rhône, prefecture_seat: Lyon, source: "INSEE COG", checked_on: 2026-11-22}

@@ -27,8 +27,8 @@ def assess_locally(rules: Rules, facts: LocalFacts, departement: str, situation:
     assessment = assess(rules, situation)
     slug = assessment.demarche.slug
     covered = facts.departement(departement)
-    options = tuple(c for c in facts.filing_channels(departement) if not c.demarches or slug in c.demarches) \
-        if assessment.channel.kind == "local" else ()
+    options = tuple(c for c in facts.filing_channels(departement)
+                    if slug in c.demarches and situation.kind in c.kinds) if assessment.channel.kind == "local" else ()
     pitfalls = tuple(p for p in facts.local_pitfalls(departement) if not p.demarches or slug in p.demarches)
     warnings = list(assessment.warnings)
     if covered is None:

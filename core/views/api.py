@@ -117,7 +117,7 @@ def assess():
         raise InputError(unknown[0], _("Unknown field."))
     departement = parse_text(body, "departement")
     if not INSEE_DEPARTEMENT.fullmatch(departement):
-        raise InputError("departement", _("Not a département code (INSEE: 01–95, 2A, 2B, 971–976)."))
+        raise InputError("departement", _("Not a département code (INSEE: 01–95, 2A, 2B, 971–974, 976)."))
     situation = Situation(
         demarche=parse_text(body, "demarche"), kind=parse_text(body, "kind"),
         on=parse_date(body.get("on"), "on") or dt.date.today(),

@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectChoice, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Optional, ValidationError
 
 from core import messages
 from core.facts import INSEE_DEPARTEMENT
@@ -29,6 +29,11 @@ PERMIT_LABELS = {
 }
 
 
+def departement_code(form, field):
+    if field.data and not INSEE_DEPARTEMENT.fullmatch(field.data.strip().upper()):
+        raise ValidationError(_l("Not a département code (e.g. 33, 06, 2A)."))
+
+
 def not_in_future(form, field):
     if field.data and field.data > dt.date.today() + dt.timedelta(days=3650):
         raise ValidationError(_l("This date is too far in the future."))
@@ -38,8 +43,8 @@ class AssessmentForm(FlaskForm):
     class Meta:
         csrf = False  # a GET form that changes nothing
 
-    departement = StringField(_l("Département (INSEE code)"), validators=[
-        DataRequired(), Regexp(INSEE_DEPARTEMENT.pattern, message=_l("Not a département code (e.g. 33, 06, 2A)."))],
+    departement = StringField(_l("Département (INSEE code)"), validators=[DataRequired(), departement_code],
+                              filters=[lambda value: value.strip().upper() if value else value],
         render_kw={"list": "departements-covered", "inputmode": "text", "size": 4, "autocomplete": "off"})
     demarche = SelectField(_l("Démarche"), validators=[DataRequired()])
     kind = RadioField(_l("Request"), choices=[SelectChoice("first", _l("first request")),
