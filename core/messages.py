@@ -59,6 +59,10 @@ def channel_label(kind: str) -> str:
             "local": _("local channel of the préfecture (not ANEF)")}[kind]
 
 
+def regular_stay_label(value) -> str:
+    return {True: _("yes"), False: _("no"), None: _("to be confirmed (see above)")}[value]
+
+
 def window_status_label(status: str) -> str:
     return {"not-yet-open": _("not yet open"), "open": _("open"), "closed": _("closed")}[status]
 
@@ -81,8 +85,27 @@ def describe_warning(warning) -> str:
     messages = {
         "expired-not-filed": lambda: _("The permit expired on %(expired_on)s and no renewal was filed: the "
                                        "stay is no longer regular. File at once and keep every proof.", **d),
-        "filed-after-window": lambda: _("The request was filed after the window closed (%(closes_on)s): no API "
-                                        "is due, and after expiry the person has no proof of regular stay.", **d),
+        "filed-after-window": lambda: _("The request was filed after the ANEF window closed (%(closes_on)s): "
+                                        "no API is due after the permit expires.", **d),
+        "filed-after-local-window": lambda: _("The request was filed after the permit expired (%(closes_on)s): "
+                                              "no récépissé is guaranteed.", **d),
+        "window-closed-not-filed": lambda: _("The ANEF window closed on %(closes_on)s and nothing was filed: file "
+                                             "at once; no API will be due after expiry.", **d),
+        "l433-3-filed-after-expiry": lambda: _("The renewal was filed after the permit expired: the sources do not "
+                                               "say whether L.433-3 then applies; check before relying on it."),
+        "recepisse-renewal-must-be-asked": lambda: _("Unlike an API, a récépissé must be renewed on request "
+                                                     "before it ends."),
+        "anef-date-unknown": lambda: _("This démarche is on ANEF at the latest since %(by)s; the sources do not give "
+                                       "the date it became mandatory: for an earlier date, check annexe 9.", **d),
+        "moves-to-anef-before-expiry": lambda: _("From %(on)s this démarche must be filed on ANEF: its window for "
+                                                 "this permit runs from %(opens_on)s to %(closes_on)s.", **d),
+        "window-before-anef": lambda: _("The ANEF window closed (%(closes_on)s) before ANEF became mandatory for "
+                                        "this démarche (%(since)s): the 120/60-day rule could not be met; argue "
+                                        "that the request was filed in time.", **d),
+        "implicit-rejection-born": lambda: _("Four months of silence: an implicit rejection was born on "
+                                             "%(rejection_on)s; it can be challenged until %(until)s.", **d),
+        "challenge-period-over": lambda: _("An implicit rejection was born on %(rejection_on)s and the period to "
+                                           "challenge it ended on %(ended_on)s.", **d),
         "filed-before-window": lambda: _("The request was filed before the window opened (%(opens_on)s): "
                                          "check that it was registered.", **d),
         "no-api-outside-window": lambda: _("Filed outside the R.431-5 window: the confirmation de dépôt does "
@@ -117,5 +140,8 @@ def describe_situation_error(error) -> str:
         ("expires_on", "required-for-renewal"): lambda: _("A renewal needs the expiry date of the current permit."),
         ("permit", "unknown"): lambda: _("Unknown permit type “%(value)s”.", **d),
         ("favorable_decision_on", "before-filing"): lambda: _("The favourable decision cannot come before the filing."),
+        ("favorable_decision_on", "requires-filing"): lambda: _("A favourable decision needs the filing date."),
+        ("filed_on", "before-rules"): lambda: _("The rules are encoded from %(first)s (recodified CESEDA); a request "
+                                                "filed earlier cannot be assessed here.", **d),
     }
     return messages[(error.field, error.code)]()

@@ -133,3 +133,24 @@ def test_the_assess_endpoint_never_answers_500(client, body):
     else:
         assert payload["attestation"]["type"] in ("none", "confirmation-de-depot", "api",
                                                   "attestation-decision-favorable", "recepisse")
+
+
+def test_optional_fields_accept_empty_values_and_codes_in_lower_case(client):
+    response = client.post("/api/v1/assess", json={"departement": "2a", "demarche": "etudiant", "kind": "first",
+                                                    "permit": "", "on": "2025-01-01"})
+    assert response.status_code == 200 and response.get_json()["departement"]["code"] == "2A"
+    bad = client.post("/api/v1/assess", json={"departement": "14", "demarche": "etudiant", "kind": "first",
+                                               "permit": 3})
+    assert bad.status_code == 400 and bad.get_json() == {"error": "Ce champ doit être un texte.", "field": "permit"}
+
+
+def test_a_json_body_sent_without_its_content_type_is_read(client):
+    response = client.post("/api/v1/assess", data=json.dumps(CALVADOS_RENEWAL), content_type="text/plain")
+    assert response.status_code == 200
+
+
+def test_demarches_before_the_encoded_rules_and_a_decision_without_filing_are_refused(client):
+    assert client.get("/api/v1/demarches?on=2020-01-01").get_json()["field"] == "on"
+    response = client.post("/api/v1/assess", json={**CALVADOS_RENEWAL, "filed_on": None,
+                                                    "favorable_decision_on": "2025-02-01"})
+    assert response.status_code == 400 and response.get_json()["field"] == "favorable_decision_on"

@@ -256,3 +256,137 @@ def test_a_malformed_rules_file_stops_the_load_naming_file_and_entry(tmp_path):
     with pytest.raises(RulesError, match="demarches.yaml.*month must be in 1..12"):
         load_rules(tmp_path)
 
+
+
+# --- the edges a legal reviewer checks --------------------------------------------
+
+def codes(result):
+    return [warning.code for warning in result.warnings]
+
+
+@pytest.mark.parametrize("days_before, api", [(121, False), (120, True), (60, True), (59, False)])
+def test_an_anef_renewal_gets_an_api_only_if_filed_between_the_120th_and_the_60th_day(days_before, api):
+    expiry = D(2025, 1, 9)
+    result = assess(RULES, situation(expires_on=expiry, filed_on=expiry - dt.timedelta(days=days_before),
+                                     on=D(2025, 1, 10)))
+    assert (result.attestation.type == "api") is api
+    if days_before == 121:
+        assert "filed-before-window" in codes(result)
+
+
+@pytest.mark.parametrize("filed_on, recepisse", [(D(2024, 11, 8), False), (D(2024, 11, 9), True),
+                                                 (D(2025, 1, 9), True), (D(2025, 1, 10), False)])
+def test_a_local_renewal_gets_a_recepisse_only_if_filed_from_two_months_before_to_the_expiry_day(filed_on, recepisse):
+    result = assess(RULES, situation(demarche="salarie", expires_on=D(2025, 1, 9), filed_on=filed_on,
+                                     on=D(2025, 1, 20)))
+    assert (result.attestation.type == "recepisse") is recepisse
+    if filed_on == D(2025, 1, 10):
+        assert "filed-after-local-window" in codes(result) and "filed-after-window" not in codes(result)
+
+
+def test_a_local_renewal_of_a_permit_ending_30_april_filed_28_february_is_in_time():
+    result = assess(RULES, situation(demarche="salarie", expires_on=D(2025, 4, 30), filed_on=D(2025, 2, 28),
+                                     on=D(2025, 5, 2)))
+    assert result.attestation.type == "recepisse"
+
+
+def test_a_filing_date_after_the_reference_date_is_not_yet_a_filing():
+    result = assess(RULES, situation(expires_on=D(2025, 1, 9), filed_on=D(2024, 11, 4), on=D(2024, 10, 1)))
+    assert result.attestation.type == "none" and "filed-after-reference-date" in codes(result)
+    assert "implicit-rejection" not in [d.kind for d in result.deadlines]
+
+
+def test_nothing_filed_while_the_anef_window_has_closed_is_flagged_before_the_permit_expires():
+    result = assess(RULES, situation(expires_on=D(2025, 1, 9), on=D(2024, 12, 1)))
+    assert result.attestation.regular_stay is True
+    assert "window-closed-not-filed" in codes(result)
+
+
+def test_a_conjoint_whose_permit_ends_after_the_move_to_anef_is_told_the_anef_window():
+    result = assess(RULES, situation(expires_on=D(2023, 6, 30), on=D(2023, 3, 1)))
+    assert result.channel.kind == "local"
+    (warning,) = [w for w in result.warnings if w.code == "moves-to-anef-before-expiry"]
+    assert warning.details == {"on": D(2023, 4, 5), "opens_on": D(2023, 3, 2), "closes_on": D(2023, 5, 1)}
+
+
+def test_an_anef_window_closed_before_anef_became_mandatory_is_flagged():
+    result = assess(RULES, situation(demarche="etudiant", expires_on=D(2021, 6, 15), filed_on=D(2021, 5, 10),
+                                     on=D(2021, 6, 20)))
+    assert result.channel.kind == "anef" and "window-before-anef" in codes(result)
+
+
+def test_a_change_of_status_follows_the_window_of_the_document_held():
+    """A student with a VLS-TS ending 9 January 2025 files a first 'salarié-like' request on ANEF."""
+    late = assess(RULES, situation(demarche="etudiant", kind="first", expires_on=D(2025, 1, 9),
+                                   filed_on=D(2025, 1, 8), on=D(2025, 1, 12)))
+    assert late.attestation.type == "confirmation-de-depot" and late.attestation.regular_stay is False
+    in_time = assess(RULES, situation(demarche="etudiant", kind="first", expires_on=D(2025, 1, 9),
+                                      filed_on=D(2024, 10, 1), on=D(2025, 1, 12)))
+    assert in_time.attestation.type == "api" and "api-first-request-limits" in codes(in_time)
+
+
+def test_a_refugee_filing_a_first_request_on_anef_gets_an_api():
+    result = assess(RULES, situation(demarche="refugie", kind="first", filed_on=D(2025, 1, 2), on=D(2025, 1, 12)))
+    assert result.attestation.type == "api" and result.attestation.regular_stay is True
+
+
+def test_an_admission_exceptionnelle_posted_gets_a_recepisse_only_once_the_file_is_complete():
+    result = assess(RULES, situation(demarche="admission-exceptionnelle", kind="first", filed_on=D(2025, 1, 2),
+                                     on=D(2025, 1, 3)))
+    assert result.attestation.type == "recepisse" and result.attestation.regular_stay is None
+    assert "recepisse-once-complete" in codes(result)
+
+
+def test_a_duplicate_has_no_window_no_attestation_of_stay_and_no_implicit_rejection():
+    result = assess(RULES, situation(demarche="duplicata", kind="first", filed_on=D(2025, 1, 2), on=D(2025, 6, 1)))
+    assert result.filing_window is None
+    assert (result.attestation.type, result.attestation.regular_stay) == ("none", None)
+    assert not {"implicit-rejection", "challenge-ends"} & {d.kind for d in result.deadlines}
+
+
+def test_a_favourable_decision_needs_a_filing_and_counts_only_once_taken():
+    with pytest.raises(SituationError) as error:
+        assess(RULES, situation(expires_on=D(2025, 1, 9), favorable_decision_on=D(2025, 2, 1), on=D(2025, 2, 3)))
+    assert (error.value.field, error.value.code) == ("favorable_decision_on", "requires-filing")
+    future = assess(RULES, situation(expires_on=D(2025, 1, 9), filed_on=D(2024, 11, 4),
+                                     favorable_decision_on=D(2025, 3, 1), on=D(2025, 1, 12)))
+    assert future.attestation.type == "api" and "implicit-rejection" in [d.kind for d in future.deadlines]
+
+
+def test_after_four_months_of_silence_the_rejection_and_its_challenge_period_are_flagged():
+    born = assess(RULES, situation(demarche="admission-exceptionnelle", kind="first", filed_on=D(2024, 6, 1),
+                                   on=D(2024, 11, 1)))
+    assert "implicit-rejection-born" in codes(born)
+    over = assess(RULES, situation(demarche="admission-exceptionnelle", kind="first", filed_on=D(2024, 6, 1),
+                                   on=D(2025, 1, 1)))
+    (warning,) = [w for w in over.warnings if w.code == "challenge-period-over"]
+    assert warning.details == {"rejection_on": D(2024, 10, 1), "ended_on": D(2024, 12, 1)}
+
+
+def test_l433_3_applies_to_a_carte_de_resident_renewal_even_without_saying_the_permit():
+    result = assess(RULES, situation(demarche="carte-resident", expires_on=D(2025, 1, 9), filed_on=D(2024, 12, 20),
+                                     on=D(2025, 2, 1)))
+    assert result.attestation.regular_stay is True and "L.433-3" in result.attestation.legal_basis
+
+
+def test_l433_3_after_a_filing_made_after_expiry_comes_with_a_caution():
+    result = assess(RULES, situation(expires_on=D(2025, 1, 9), filed_on=D(2025, 1, 20), permit="csp-4-ans",
+                                     on=D(2025, 2, 1)))
+    assert result.attestation.regular_stay is True and "l433-3-filed-after-expiry" in codes(result)
+
+
+def test_api_periods_are_counted_from_the_expiry_so_month_ends_do_not_drift():
+    result = assess(RULES, situation(expires_on=D(2024, 11, 30), filed_on=D(2024, 9, 1), on=D(2025, 5, 29)))
+    assert result.attestation.valid_until == D(2025, 5, 30)
+
+
+def test_a_demarche_known_on_anef_only_by_a_date_says_the_start_is_unknown():
+    result = assess(RULES, situation(demarche="regroupement-familial", expires_on=D(2025, 6, 1), on=D(2025, 3, 1)))
+    assert result.channel.kind == "anef" and result.channel.mandatory_since is None
+    assert "anef-date-unknown" in codes(result)
+
+
+def test_a_filing_before_the_recodified_ceseda_is_refused():
+    with pytest.raises(SituationError) as error:
+        assess(RULES, situation(kind="first", filed_on=D(2021, 4, 1), on=D(2021, 6, 1)))
+    assert error.value.field == "filed_on"

@@ -23,11 +23,16 @@ class RulesError(ValueError):
 
 @dataclass(frozen=True)
 class AnefEntry:
-    """One line of annexe 9: from this date, these kinds go through ANEF."""
+    """One line of annexe 9: from this date, these kinds go through ANEF.
+
+    ``exact`` is false when the sources only say the démarche was on ANEF
+    *by* that date, without the date it became mandatory.
+    """
 
     start: dt.date
     kinds: tuple[str, ...]
     source: str
+    exact: bool = True
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,10 @@ class Demarche:
     residence_permit: bool = True
     anef_since: tuple[AnefEntry, ...] = ()
     local_source: str = ""
+    #: The permit held when renewing, if the démarche implies it (L.433-3).
+    default_permit: str | None = None
+    #: ANEF gives an API on filing a first request (BPI: seed 000, partie II, I.A, étape 5).
+    api_on_first_filing: bool = False
 
 
 @dataclass(frozen=True)
@@ -91,6 +100,7 @@ class LegalGround:
 @dataclass(frozen=True)
 class RefereReadiness:
     min_distinct_weeks: int
+    min_span_days: int
     legal_basis: str
     source: str
 
@@ -209,7 +219,10 @@ def _demarche(raw: dict) -> Demarche:
             raise RulesError(f"anef_since[{index}] must be a mapping")
         entry = dict(entry)
         try:
-            start = _take(entry, "from", dt.date)
+            if "by" in entry:  # on ANEF at the latest on that date, start unknown
+                start, exact = _take(entry, "by", dt.date), False
+            else:
+                start, exact = _take(entry, "from", dt.date), True
             entry_kinds = _kinds(_take(entry, "kinds", list, required=False, default=list(kinds)))
             source = _take(entry, "source")
             _no_leftovers(entry)
@@ -217,11 +230,14 @@ def _demarche(raw: dict) -> Demarche:
             raise RulesError(f"anef_since[{index}]: {exc}") from None
         if not set(entry_kinds) <= set(kinds):
             raise RulesError(f"anef_since[{index}]: kinds {entry_kinds} not all offered by the démarche {kinds}")
-        entries.append(AnefEntry(start=start, kinds=entry_kinds, source=source))
+        entries.append(AnefEntry(start=start, kinds=entry_kinds, source=source, exact=exact))
     local_source = _take(raw, "local_source", required=not entries, default="")
+    default_permit = _take(raw, "default_permit", required=False)
+    api_on_first_filing = _take(raw, "api_on_first_filing", bool, required=False, default=False)
     _no_leftovers(raw)
     return Demarche(slug=slug, label=label, kinds=kinds, residence_permit=residence_permit,
-                    anef_since=tuple(sorted(entries, key=lambda e: e.start)), local_source=local_source)
+                    anef_since=tuple(sorted(entries, key=lambda e: e.start)), local_source=local_source,
+                    default_permit=default_permit, api_on_first_filing=api_on_first_filing)
 
 
 def _parameter(raw: dict) -> Parameter:
@@ -249,11 +265,12 @@ def _step(raw: dict) -> EscalationStep:
 
 
 def _readiness(raw: dict) -> RefereReadiness:
-    weeks = raw.pop("min_distinct_weeks", None)
-    if not isinstance(weeks, int) or weeks < 1:
-        raise RulesError("'min_distinct_weeks' must be a positive integer")
-    readiness = RefereReadiness(min_distinct_weeks=weeks, legal_basis=_take(raw, "legal_basis"),
-                                source=_take(raw, "source"))
+    numbers = {}
+    for name in ("min_distinct_weeks", "min_span_days"):
+        numbers[name] = raw.pop(name, None)
+        if not isinstance(numbers[name], int) or isinstance(numbers[name], bool) or numbers[name] < 1:
+            raise RulesError(f"'{name}' must be a positive integer")
+    readiness = RefereReadiness(**numbers, legal_basis=_take(raw, "legal_basis"), source=_take(raw, "source"))
     _no_leftovers(raw)
     return readiness
 

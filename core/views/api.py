@@ -60,11 +60,12 @@ def parse_date(value, field: str, *, required: bool = False) -> dt.date | None:
 
 def parse_text(body: dict, field: str, *, required: bool = True) -> str | None:
     value = body.get(field)
-    if value is None and not required:
+    if not required and value in (None, ""):
         return None
-    if not isinstance(value, str) or not value:
-        raise InputError(field, _("This field is required and must be text."))
-    return value
+    if not isinstance(value, str) or not value.strip():
+        raise InputError(field, _("This field is required and must be text.") if required
+                         else _("This field must be text."))
+    return value.strip()
 
 
 def to_json(value):
@@ -88,6 +89,9 @@ def to_json(value):
 @bp.get("/demarches")
 def demarches():
     on = parse_date(request.args.get("on"), "on") or dt.date.today()
+    if on < rules().encoded_from:
+        raise InputError("on", describe_situation_error(SituationError("on", "before-rules",
+                                                                       first=rules().encoded_from)))
     items = []
     for demarche in rules().demarches.values():
         channels = {kind: channel_at(rules(), demarche, kind, on) for kind in demarche.kinds}
@@ -109,13 +113,13 @@ def legal_grounds():
 
 @bp.post("/assess")
 def assess():
-    body = request.get_json(silent=True)
+    body = request.get_json(force=True, silent=True)  # whatever the Content-Type said
     if not isinstance(body, dict):
         raise InputError("body", _("The body must be a JSON object."))
     unknown = sorted(set(body) - ASSESS_FIELDS)
     if unknown:
         raise InputError(unknown[0], _("Unknown field."))
-    departement = parse_text(body, "departement")
+    departement = parse_text(body, "departement").upper()
     if not INSEE_DEPARTEMENT.fullmatch(departement):
         raise InputError("departement", _("Not a département code (INSEE: 01–95, 2A, 2B, 971–974, 976)."))
     situation = Situation(
