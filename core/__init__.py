@@ -65,10 +65,11 @@ def create_app(config: dict | None = None) -> Flask:
 def _template_helpers(app: Flask) -> None:
     import datetime as dt
 
-    from flask_babel import format_date, get_locale
+    from flask_babel import get_locale
     from flask_babel import lazy_gettext as _l
 
     from core.dates import is_stale
+    from core.messages import long_date
     from core.models import Role
     from core.sources import describe_source
 
@@ -82,8 +83,8 @@ def _template_helpers(app: Flask) -> None:
                 "role_label": lambda role: role_labels[Role(role)],
                 "is_stale": lambda fact: is_stale(fact.checked_on, today, app.config["FACT_MAX_AGE_MONTHS"])}
 
-    # "22 novembre 2026" in French, "November 22, 2026" in English.
-    app.jinja_env.filters["long_date"] = lambda value: format_date(value, "long") if value else ""
+    # "1er novembre 2026" in French, "November 1, 2026" in English.
+    app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.filters["source"] = describe_source
 
 

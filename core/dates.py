@@ -4,6 +4,9 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 
+#: Dates accepted from users, on the pages and in the API alike.
+EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
+
 
 def add_months(day: dt.date, months: int) -> dt.date:
     """The same day number ``months`` later (or earlier when negative), or the

@@ -4,13 +4,27 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask_babel import format_date, ngettext
+from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
 
 from core.pan import PanCompliance
 
 from core.plugin_state import PluginStateError
 from core.registry import DuplicateClaimError, PluginLoadError
+
+
+def long_date(value: dt.date | None) -> str:
+    """« 1er août 2023 » in French (Babel writes « 1 août »), « August 1, 2023 » in English."""
+    if value is None:
+        return ""
+    text = format_date(value, "long")
+    if value.day == 1 and str(get_locale()).startswith("fr") and text.startswith("1 "):
+        text = "1er " + text[2:]
+    return text
+
+
+def _dates_spelled_out(details: dict) -> dict:
+    return {key: long_date(value) if isinstance(value, dt.date) else value for key, value in details.items()}
 
 
 def describe_plugin_error(exc: Exception) -> str:
@@ -32,14 +46,16 @@ def describe_plugin_error(exc: Exception) -> str:
 
 def describe_pan_shortfall(pan: PanCompliance) -> str:
     """« 1 vecteur de prise de rendez-vous enregistré, dont aucun non numérique : … »"""
+    rule = _("the arrêté of 1 August 2023 requires at least two, one of them not digital.")
+    if pan.vectors == 0:
+        return _("No PAN booking vector is recorded for this département: %(rule)s", rule=rule)
     recorded = ngettext("%(num)d booking vector recorded", "%(num)d booking vectors recorded", pan.vectors)
     if pan.non_digital:
         non_digital = ngettext("of which %(num)d is not digital", "of which %(num)d are not digital",
                                pan.non_digital)
     else:
         non_digital = _("none of them non-digital")
-    return _("%(recorded)s, %(non_digital)s: %(rule)s", recorded=recorded, non_digital=non_digital,
-             rule=_("the arrêté of 1 August 2023 requires at least two, one of them not digital."))
+    return _("%(recorded)s, %(non_digital)s: %(rule)s", recorded=recorded, non_digital=non_digital, rule=rule)
 
 
 # --- the rules, in words -----------------------------------------------------
@@ -80,8 +96,7 @@ def deadline_label(kind: str) -> str:
 
 
 def describe_warning(warning) -> str:
-    d = {key: format_date(value, "long") if isinstance(value, dt.date) else value
-         for key, value in warning.details.items()}
+    d = _dates_spelled_out(warning.details)
     messages = {
         "expired-not-filed": lambda: _("The permit expired on %(expired_on)s and no renewal was filed: the "
                                        "stay is no longer regular. File at once and keep every proof.", **d),
@@ -129,8 +144,7 @@ def describe_warning(warning) -> str:
 
 
 def describe_situation_error(error) -> str:
-    d = {key: format_date(value, "long") if isinstance(value, dt.date) else value
-         for key, value in error.details.items()}
+    d = _dates_spelled_out(error.details)
     messages = {
         ("demarche", "unknown"): lambda: _("Unknown démarche “%(value)s”.", **d),
         ("kind", "unknown"): lambda: _("The kind must be “first” or “renewal”."),

@@ -19,5 +19,8 @@ _SEED = re.compile(r"\bseed (\d{3})\b")
 
 
 def describe_source(source: str) -> str:
-    """Spell out the seed documents a source cites; leave the rest as written."""
-    return _SEED.sub(lambda m: f"{SOURCE_DOCUMENTS.get(m.group(0), m.group(0))} [{m.group(0)}]", source)
+    """Spell out the seed documents a source cites; leave the rest as written.
+
+    The data keeps the short form ("seed 001, §2.1.2") so that contributors
+    can trace every fact to shared/seeds; volunteers read the title."""
+    return _SEED.sub(lambda m: SOURCE_DOCUMENTS.get(m.group(0), m.group(0)), source)

@@ -64,7 +64,7 @@ def test_on_defaults_to_today(client):
     ({**CALVADOS_RENEWAL, "departement": "20"}, "departement", "Ce n’est pas un code de département (INSEE : 01–95, 2A, 2B, 971–974, 976)."),
     ({**CALVADOS_RENEWAL, "expires_on": None}, "expires_on", "Un renouvellement demande la date d’expiration du titre actuel."),
     ({**CALVADOS_RENEWAL, "expiry": "2025-01-09"}, "expiry", "Champ inconnu."),
-    ({**CALVADOS_RENEWAL, "on": "2020-01-01"}, "on", "Les règles sont encodées à partir du 1 mai 2021"),
+    ({**CALVADOS_RENEWAL, "on": "2020-01-01"}, "on", "Les règles sont encodées à partir du 1er mai 2021"),
 ])
 def test_bad_input_answers_400_naming_the_field_in_french(client, body, field, message):
     response = client.post("/api/v1/assess", json=body)

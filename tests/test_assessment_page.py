@@ -47,3 +47,27 @@ def test_the_legal_grounds_are_offered_with_their_citations(benevole_client, cli
     grounds = client.get("/api/v1/legal-grounds").get_json()["legal_grounds"]
     assert {g["slug"] for g in grounds} >= {"vie-privee", "demande-incomplete", "refere-mesures-utiles"}
     assert all(g["citations"] and g["source"] for g in grounds)
+
+
+def test_the_page_says_when_the_request_was_filed_in_time(benevole_client):
+    page = benevole_client.get("/evaluer?" + urlencode(CALVADOS)).get_data(as_text=True)
+    assert "déposée dans les délais, le 4 novembre 2024" in page
+    late = benevole_client.get("/evaluer?" + urlencode({**CALVADOS, "filed_on": "2024-12-20"})).get_data(as_text=True)
+    assert "déposée hors de la fenêtre, le 20 décembre 2024" in late
+
+
+def test_impossible_years_typed_in_the_form_are_refused_not_assessed(benevole_client):
+    for year in ("0001", "0025", "2300"):
+        response = benevole_client.get("/evaluer?" + urlencode({**CALVADOS, "expires_on": f"{year}-09-01"}))
+        assert response.status_code == 200
+        assert "hors de la période prise en charge (1900–2199)" in response.get_data(as_text=True)
+
+
+def test_the_first_of_the_month_is_written_1er(benevole_client):
+    page = benevole_client.get("/evaluer?" + urlencode({**CALVADOS, "on": "2025-02-01"})).get_data(as_text=True)
+    assert "situation au 1er février 2025" in page
+
+
+def test_an_uncovered_departement_is_named(benevole_client):
+    page = benevole_client.get("/departements/69").get_data(as_text=True)
+    assert "69 – Rhône" in page and "Aucun tribunal n’est enregistré" in page

@@ -81,7 +81,7 @@ def test_a_seed_citation_is_spelled_out_for_volunteers():
     from core.sources import describe_source
     assert describe_source("seed 001, §2.1.2") == (
         "Guide ASTI Calvados, « la dématérialisation des procédures en droit des étrangers et de la "
-        "nationalité » (mis à jour le 23 janvier 2025) [seed 001], §2.1.2")
+        "nationalité » (mis à jour le 23 janvier 2025), §2.1.2")
     assert describe_source("CESEDA R.431-2") == "CESEDA R.431-2"
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from flask import Blueprint, current_app, jsonify, request
 from flask_babel import gettext as _
 
+from core.dates import EARLIEST, LATEST
 from core.extensions import csrf
 from core.facts import INSEE_DEPARTEMENT
 from core.messages import attestation_label, channel_label, describe_situation_error, describe_warning
@@ -22,7 +23,6 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
 ASSESS_FIELDS = {"departement", "demarche", "kind", "expires_on", "filed_on", "on", "permit",
                  "favorable_decision_on", "ephoto_taken_on"}
 

@@ -3,6 +3,7 @@ printable. A GET form, so that an assessment can be bookmarked or shared."""
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 
 from flask import Blueprint, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
@@ -11,6 +12,8 @@ from wtforms import DateField, RadioField, SelectChoice, SelectField, StringFiel
 from wtforms.validators import DataRequired, Optional, ValidationError
 
 from core import messages
+from core.dates import EARLIEST, LATEST
+from core.departements import name_of
 from core.facts import INSEE_DEPARTEMENT
 from core.plugin_state import local_facts
 from core.rules import Situation, SituationError
@@ -34,37 +37,43 @@ def departement_code(form, field):
         raise ValidationError(_l("Not a département code (e.g. 33, 06, 2A)."))
 
 
-def not_in_future(form, field):
-    if field.data and field.data > dt.date.today() + dt.timedelta(days=3650):
-        raise ValidationError(_l("This date is too far in the future."))
+def in_supported_range(form, field):
+    if field.data and not EARLIEST <= field.data <= LATEST:
+        raise ValidationError(_l("This date is out of the supported range (1900–2199)."))
 
 
 class AssessmentForm(FlaskForm):
     class Meta:
         csrf = False  # a GET form that changes nothing
 
-    departement = StringField(_l("Département (INSEE code)"), validators=[DataRequired(), departement_code],
+    departement = StringField(_l("Département (number, e.g. 33)"), validators=[DataRequired(), departement_code],
                               filters=[lambda value: value.strip().upper() if value else value],
         render_kw={"list": "departements-covered", "inputmode": "text", "size": 4, "autocomplete": "off"})
     demarche = SelectField(_l("Démarche"), validators=[DataRequired()])
     kind = RadioField(_l("Request"), choices=[SelectChoice("first", _l("first request")),
                                               SelectChoice("renewal", _l("renewal"))],
                       default="renewal", validators=[DataRequired()])
-    expires_on = DateField(_l("Expiry of the current permit or document"), validators=[Optional()])
+    expires_on = DateField(_l("Expiry of the current permit or document"), validators=[Optional(), in_supported_range])
     permit = SelectField(_l("Current permit"), validators=[Optional()])
-    filed_on = DateField(_l("Filing date (if already filed)"), validators=[Optional()])
-    favorable_decision_on = DateField(_l("Date of a favourable decision (if any)"), validators=[Optional()])
-    ephoto_taken_on = DateField(_l("Date of the e-photo (if any)"), validators=[Optional()])
-    on = DateField(_l("Reference date"), validators=[DataRequired(), not_in_future])
+    filed_on = DateField(_l("Filing date (if already filed)"), validators=[Optional(), in_supported_range])
+    favorable_decision_on = DateField(_l("Date of a favourable decision (if any)"),
+                                      validators=[Optional(), in_supported_range])
+    ephoto_taken_on = DateField(_l("Date of the e-photo (if any)"), validators=[Optional(), in_supported_range])
+    on = DateField(_l("Reference date"), validators=[DataRequired(), in_supported_range])
     submit = SubmitField(_l("Assess"))
+
+
+def sort_key(text: str) -> str:
+    """Alphabetical order as a French reader expects it: É with E."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
 
 
 @bp.route("/evaluer")
 def assess():
     rules = current_app.extensions["permanence.rules"]
     form = AssessmentForm(request.args, on=dt.date.today())
-    form.demarche.choices = [SelectChoice(d.slug, d.label) for d in
-                             sorted(rules.demarches.values(), key=lambda d: d.label.casefold())]
+    form.demarche.choices = [SelectChoice("", _l("— choose a démarche —"))] + [
+        SelectChoice(d.slug, d.label) for d in sorted(rules.demarches.values(), key=lambda d: sort_key(d.label))]
     form.permit.choices = [SelectChoice("", _l("— unknown —"))] + [SelectChoice(k, v) for k, v in PERMIT_LABELS.items()]
     result = None
     if request.args and form.validate():
@@ -78,6 +87,7 @@ def assess():
             target = getattr(form, error.field, form.demarche)
             target.errors = list(target.errors) + [messages.describe_situation_error(error)]
     return render_template("assessment/assess.html", form=form, result=result, messages=messages,
+                           permit_labels=PERMIT_LABELS, departement_name=name_of(form.departement.data or ""),
                            legal_grounds=list(rules.legal_grounds.values()),
                            covered=local_facts().departements(),
                            form_has_errors=bool(request.args) and any(f.errors for f in form))

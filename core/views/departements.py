@@ -1,6 +1,7 @@
 """What the enabled plugins say about one département."""
 from flask import Blueprint, abort, render_template
 
+from core.departements import name_of
 from core.facts import INSEE_DEPARTEMENT
 from core.messages import describe_pan_shortfall
 from core.pan import LEGAL_BASIS as PAN_LEGAL_BASIS
@@ -18,7 +19,7 @@ def show(code):
     covered = facts.departement(code)
     pan_vectors = facts.pan_vectors(code)
     return render_template(
-        "departements/show.html", code=code, covered=covered,
+        "departements/show.html", code=code, covered=covered, name=name_of(code),
         services=facts.prefecture_services(code), channels=facts.filing_channels(code),
         pan_vectors=pan_vectors, pan=pan_compliance(pan_vectors), pan_legal_basis=PAN_LEGAL_BASIS,
         describe_pan_shortfall=describe_pan_shortfall,
