@@ -95,3 +95,35 @@ def _check_answer(registry, name, hook, code, single, fact_class) -> list[Findin
         if item.departement not in (None, code):
             found.append(Finding(name, code, fact, f"is about département {item.departement}"))
     return found
+
+
+# --- what a département's facts still lack (information, not a failure) -----
+
+@dataclass(frozen=True)
+class Gap:
+    departement: str
+    what: str  # no-prefecture-service, no-prefecture-contact, no-pan-vector, pan-short, no-tribunal, no-tribunal-address
+
+
+def departement_gaps(facts, code: str) -> list[Gap]:
+    """What a volunteer would miss for this département: shown on its page
+    and in the plugin check, so contributors know what to look for."""
+    from core.pan import pan_compliance
+
+    found = []
+    services = facts.prefecture_services(code)
+    if not services:
+        found.append(Gap(code, "no-prefecture-service"))
+    elif not any(s.address or s.emails or s.phones for s in services):
+        found.append(Gap(code, "no-prefecture-contact"))
+    vectors = facts.pan_vectors(code)
+    if not vectors:
+        found.append(Gap(code, "no-pan-vector"))
+    elif not pan_compliance(vectors).compliant:
+        found.append(Gap(code, "pan-short"))
+    tribunal = facts.tribunal(code)
+    if tribunal is None:
+        found.append(Gap(code, "no-tribunal"))
+    elif not tribunal.address:
+        found.append(Gap(code, "no-tribunal-address"))
+    return found

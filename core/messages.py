@@ -159,3 +159,14 @@ def describe_situation_error(error) -> str:
                                                 "filed earlier cannot be assessed here.", **d),
     }
     return messages[(error.field, error.code)]()
+
+
+def describe_gap(gap) -> str:
+    return {
+        "no-prefecture-service": _("no préfecture service recorded"),
+        "no-prefecture-contact": _("no address, email or phone recorded for the préfecture"),
+        "no-pan-vector": _("no way to book a PAN appointment recorded"),
+        "pan-short": _("the recorded PAN booking vectors fall short of the arrêté of 1 August 2023"),
+        "no-tribunal": _("no tribunal administratif recorded"),
+        "no-tribunal-address": _("no postal address recorded for the tribunal administratif"),
+    }[gap.what]

@@ -64,3 +64,26 @@ def test_pan_compliance_counts_vectors_and_non_digital_ones():
     assert not pan_compliance([vector("phone", phone="04 93 72 20 21")]).compliant
     assert not pan_compliance([vector("online-form"), vector("email", email="a@b.fr")]).compliant
     assert pan_compliance([vector("email", email="a@b.fr"), vector("in-person")]).compliant
+
+
+def test_the_page_is_grouped_as_a_volunteer_works(benevole_client):
+    page = benevole_client.get("/departements/33").get_data(as_text=True)
+    positions = [page.index(f'id="{anchor}"') for anchor in ("deposer", "aide", "debloquer", "juge")]
+    assert positions == sorted(positions)
+    assert page.index("05 56 90 60 60") < positions[1]  # the préfecture is under "Déposer"
+    assert positions[2] < page.index("arrêté préfectoral de la Gironde du 15 mai 2023") < positions[3]
+    assert page.index("Tribunal administratif de Bordeaux") > positions[3]
+
+
+def test_what_a_departement_lacks_is_listed_for_contributors(benevole_client):
+    marseille = benevole_client.get("/departements/13").get_data(as_text=True)
+    assert "Ce qui manque pour ce département" in marseille
+    assert "aucune adresse, ni courriel, ni téléphone enregistré pour la préfecture" in marseille
+    assert "aucune adresse postale enregistrée pour le tribunal administratif" in marseille
+    calvados = benevole_client.get("/departements/14").get_data(as_text=True)
+    assert "moyens de prise de rendez-vous au PAN enregistrés ne respectent pas" not in calvados
+
+
+def test_the_calvados_pan_list_of_required_information_is_shown(benevole_client):
+    page = benevole_client.get("/departements/14").get_data(as_text=True)
+    assert "Ce que la préfecture exige avant de donner un rendez-vous" in page and "E-photo (photo avec le code)" in page

@@ -11,10 +11,14 @@ from pathlib import Path
 from flask import Blueprint, current_app, jsonify, request
 from flask_babel import gettext as _
 
-from core.dates import EARLIEST, LATEST
+from core.dates import EARLIEST, LATEST, is_stale
 from core.extensions import csrf
 from core.facts import INSEE_DEPARTEMENT
-from core.messages import attestation_label, channel_label, describe_situation_error, describe_warning
+from core.departements import name_of
+from core.messages import (attestation_label, channel_label, describe_pan_shortfall, describe_situation_error,
+                           describe_warning)
+from core.pan import LEGAL_BASIS as PAN_LEGAL_BASIS
+from core.pan import pan_compliance
 from core.plugin_state import local_facts
 from core.rules import Situation, SituationError, channel_at
 from core.rules.local import assess_locally
@@ -104,6 +108,49 @@ def demarches():
                          for kind, c in channels.items()},
         })
     return jsonify(on=on.isoformat(), demarches=items)
+
+
+@bp.get("/departements")
+def departements():
+    return jsonify(departements=[{"code": d.code, "name": d.name, "prefecture_seat": d.prefecture_seat,
+                                  "plugin": plugin.name, "url": f"/api/v1/departements/{d.code}"}
+                                 for d, plugin in local_facts().departements()])
+
+
+@bp.get("/departements/<code>")
+def departement(code):
+    code = code.strip().upper()
+    if not INSEE_DEPARTEMENT.fullmatch(code):
+        raise InputError("code", _("Not a département code (INSEE: 01–95, 2A, 2B, 971–974, 976)."))
+    facts = local_facts()
+    covered = facts.departement(code)
+    if covered is None:
+        return jsonify(error=_("No enabled plugin covers département %(code)s (%(name)s).", code=code,
+                               name=name_of(code)), field="code"), 404
+    today = dt.date.today()
+    max_age = current_app.config["FACT_MAX_AGE_MONTHS"]
+    services = facts.prefecture_services(code)
+    vectors = facts.pan_vectors(code)
+    pan = pan_compliance(vectors)
+
+    def sourced(value):
+        return None if value is None else dict(to_json(value), to_recheck=is_stale(value.checked_on, today, max_age))
+
+    return jsonify({
+        "code": code, "name": covered[0].name, "prefecture_seat": covered[0].prefecture_seat,
+        "plugin": covered[1].name, "plugin_version": covered[1].version,
+        "prefecture": sourced(services[0]) if services else None,
+        "prefecture_services": [sourced(service) for service in services],
+        "channels": [sourced(channel) for channel in facts.filing_channels(code)],
+        "pan": {"vectors": [sourced(vector) for vector in vectors], "compliant": pan.compliant,
+                "non_digital": pan.non_digital, "legal_basis": PAN_LEGAL_BASIS,
+                "finding": None if pan.compliant else describe_pan_shortfall(pan)},
+        "substitution": sourced(facts.substitution_modality(code)),
+        "tribunal": sourced(facts.tribunal(code)),
+        "quirks": [sourced(pitfall) for pitfall in facts.local_pitfalls(code)],
+        "resources": [sourced(resource) for resource in facts.resources(code)],
+        "letters": [dict(sourced(letter), template=letter.template.name) for letter in facts.letter_templates(code)],
+    })
 
 
 @bp.get("/legal-grounds")

@@ -3,7 +3,8 @@ from flask import Blueprint, abort, render_template
 
 from core.departements import name_of
 from core.facts import INSEE_DEPARTEMENT
-from core.messages import describe_pan_shortfall
+from core.conformance import departement_gaps
+from core.messages import describe_gap, describe_pan_shortfall
 from core.pan import LEGAL_BASIS as PAN_LEGAL_BASIS
 from core.pan import pan_compliance
 from core.plugin_state import local_facts
@@ -22,7 +23,8 @@ def show(code):
         "departements/show.html", code=code, covered=covered, name=name_of(code),
         services=facts.prefecture_services(code), channels=facts.filing_channels(code),
         pan_vectors=pan_vectors, pan=pan_compliance(pan_vectors), pan_legal_basis=PAN_LEGAL_BASIS,
-        describe_pan_shortfall=describe_pan_shortfall,
+        describe_pan_shortfall=describe_pan_shortfall, describe_gap=describe_gap,
+        gaps=departement_gaps(facts, code),
         substitution=facts.substitution_modality(code),
         pitfalls=facts.local_pitfalls(code), tribunal=facts.tribunal(code),
         resources=facts.resources(code))
