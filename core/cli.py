@@ -73,6 +73,33 @@ def plugins_check(name):
         raise click.ClickException(_("%(count)d problem(s) found.", count=failures))
 
 
+@plugins_cli.command("new")
+@click.argument("code")
+@click.option("--name", help="Plugin name (default: from the département's name, e.g. rhone).")
+@click.option("--directory", type=click.Path(file_okay=False), help="Where to write it (default: ./permanence-NAME).")
+def plugins_new(code, name, directory):
+    """Write a new plugin package for département CODE, ready for pip install -e."""
+    from pathlib import Path
+
+    from core.scaffold import ScaffoldError, plugin_name_for, write_plugin
+
+    code = code.strip().upper()
+    try:
+        name = name or plugin_name_for(code)
+        target = write_plugin(code, Path(directory or f"permanence-{name}"), name=name)
+    except (ScaffoldError, TypeError):
+        raise click.ClickException(_("Cannot create the plugin for “%(code)s”: check the département code "
+                                     "and that the directory is empty.", code=code)) from None
+    claimed = [info.name for info in registry().plugins.values() if code in info.codes]
+    click.echo(_("Plugin “%(name)s” written in %(path)s.", name=name, path=target))
+    if claimed:
+        click.echo(_("Département %(code)s is already covered by “%(other)s”: only one of the two can be "
+                     "enabled.", code=code, other=claimed[0]))
+    click.echo(_("Next: pip install -e %(path)s, then flask --app core plugins check %(name)s, then fill "
+                 "%(path)s/%(package)s/facts.yaml with sourced facts.", path=target, name=name,
+                 package="permanence_" + name.replace("-", "_")))
+
+
 @users_cli.command("create")
 @click.argument("email")
 @click.option("--name", required=True, help="Name shown to colleagues.")
