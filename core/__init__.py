@@ -49,7 +49,7 @@ def create_app(config: dict | None = None) -> Flask:
                      render_as_batch=True, compare_type=True)
     babel.init_app(app, locale_selector=select_locale)
     app.extensions["permanence.rules"] = load_rules()  # a malformed rule stops the start here
-    app.extensions["permanence.registry"] = PluginRegistry()
+    app.extensions["permanence.registry"] = PluginRegistry(skip=app.config["DISABLED_PLUGINS"])
     check_startup_claims(app)
 
     security.init_app(app)  # before CSRF: anonymous requests go to the login page first

@@ -29,6 +29,9 @@ def plugins_list():
         covers = ", ".join(f"{d.code} {d.name}" for d in info.departements) or _("(national defaults)")
         click.echo(f"{info.name:<12} {info.version:<8} {state:<10} {covers}")
         click.echo(f"{'':<12} {info.distribution} – {info.entry_point}")
+    not_loaded = _("not loaded (PERMANENCE_DISABLED_PLUGINS)")
+    for name in registry().skipped:
+        click.echo(f"{name:<12} {'':<8} {not_loaded}")
 
 
 @plugins_cli.command("enable")

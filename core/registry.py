@@ -33,7 +33,8 @@ class PluginError(Exception):
 class PluginLoadError(PluginError):
     def __init__(self, name: str, detail: str):
         self.name, self.detail = name, detail
-        super().__init__(f"plugin '{name}' cannot be loaded: {detail}")
+        super().__init__(f"plugin '{name}' cannot be loaded: {detail} "
+                         f"(to start without it: PERMANENCE_DISABLED_PLUGINS={name})")
 
 
 class DuplicateClaimError(PluginError):
@@ -72,7 +73,10 @@ def discover_entry_points() -> list[importlib.metadata.EntryPoint]:
 class PluginRegistry:
     """The plugin manager of one application (never a global)."""
 
-    def __init__(self, entry_points: Iterable[importlib.metadata.EntryPoint] | None = None):
+    def __init__(self, entry_points: Iterable[importlib.metadata.EntryPoint] | None = None,
+                 skip: Iterable[str] = ()):
+        """``skip``: plugins not even imported (PERMANENCE_DISABLED_PLUGINS), so
+        that a broken or rival package cannot stop the application."""
         self._pm = pluggy.PluginManager(hookspecs.PROJECT_NAME)
         self._pm.add_hookspecs(hookspecs)
         self._objects: dict[str, object] = {}
@@ -84,7 +88,13 @@ class PluginRegistry:
         from core import national
         self._register(NATIONAL, national.plugin, version=_version("permanence"), distribution="permanence",
                        entry_point="core.national:plugin", always_enabled=True)
+        skip = frozenset(skip) - {NATIONAL}
+        #: Installed plugins left unloaded by configuration.
+        self.skipped: list[str] = []
         for entry_point in (discover_entry_points() if entry_points is None else entry_points):
+            if entry_point.name in skip:
+                self.skipped.append(entry_point.name)
+                continue
             if entry_point.name in self._objects:
                 raise PluginLoadError(entry_point.name, "another installed package already uses this name")
             try:

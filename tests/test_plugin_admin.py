@@ -1,7 +1,8 @@
 """Enabling and disabling plugins: stored in the database, effective on the
 next request, and a disabled plugin's hooks are never called."""
 from core import create_app
-from core.models import Role
+from core.extensions import db
+from core.models import PluginState, Role
 from tests.conftest import csrf_token, log_in, app_config, yaml_plugin_source
 
 SPY_PLUGIN = '''
@@ -102,24 +103,34 @@ def test_a_disabled_plugins_hooks_are_never_called(install_plugin, db_url, make_
     assert ("permanence_prefecture_services", "69") in calls
 
 
-def test_enabling_a_plugin_that_claims_a_covered_departement_is_refused(install_plugin, db_url, make_user):
+def test_enabling_a_plugin_that_claims_a_covered_departement_is_refused(app, install_plugin, db_url, make_user):
+    """An administrator disabled « gironde-bis » before: the app starts, and
+    enabling it next to « gironde » is refused, naming both."""
+    with app.app_context():
+        db.session.add(PluginState(name="gironde-bis", enabled=False))
+        db.session.commit()
     install_plugin("gironde-bis", yaml_plugin_source(), files={"facts.yaml": """
         departements:
           - {code: "33", name: Gironde, prefecture_seat: Bordeaux, source: "INSEE COG", checked_on: 2026-11-22}
     """})
-    app = create_app(app_config(db_url, DISABLED_PLUGINS=["gironde-bis"]))
-    runner = app.test_cli_runner()
-    app.config["DISABLED_PLUGINS"] = []
-    assert runner.invoke(args=["plugins", "disable", "gironde-bis"]).exit_code == 0
-    result = runner.invoke(args=["plugins", "enable", "gironde-bis"])
+    rival = create_app(app_config(db_url))
+    result = rival.test_cli_runner().invoke(args=["plugins", "enable", "gironde-bis"])
     assert result.exit_code != 0
-    assert "33" in result.output and "gironde" in result.output and "gironde-bis" in result.output
-    client = app.test_client()
+    assert "33" in result.output and "« gironde »" in result.output and "« gironde-bis »" in result.output
+    client = rival.test_client()
     log_in(client, make_user(Role.ADMIN).email)
     response = post_action(client, "/admin/plugins/gironde-bis/enable")
     assert response.status_code == 303
     page = client.get("/admin/plugins").get_data(as_text=True)
     assert "revendiqué par deux plugins" in page
+    assert "33 – Gironde" in client.get("/").get_data(as_text=True)
+
+
+def test_a_plugin_named_in_the_configuration_is_not_even_loaded(install_plugin, db_url):
+    install_plugin("broken", "raise RuntimeError('oops')\n")
+    app = create_app(app_config(db_url, DISABLED_PLUGINS=["broken"]))
+    listed = app.test_cli_runner().invoke(args=["plugins", "list"]).output
+    assert "broken" in listed and "non chargé" in listed
 
 
 def test_the_admin_page_runs_the_conformance_kit(admin_client):
