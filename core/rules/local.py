@@ -29,7 +29,8 @@ def assess_locally(rules: Rules, facts: LocalFacts, departement: str, situation:
     covered = facts.departement(departement)
     options = tuple(c for c in facts.filing_channels(departement)
                     if slug in c.demarches and situation.kind in c.kinds) if assessment.channel.kind == "local" else ()
-    pitfalls = tuple(p for p in facts.local_pitfalls(departement) if not p.demarches or slug in p.demarches)
+    # Only the pitfalls of this démarche: the general ones are on the département page.
+    pitfalls = tuple(p for p in facts.local_pitfalls(departement) if slug in p.demarches)
     warnings = list(assessment.warnings)
     if covered is None:
         warnings.append(Warning("no-local-facts", {"code": departement}))
