@@ -24,7 +24,7 @@ def create_app(config: dict | None = None) -> Flask:
     from core.plugin_state import check_startup_claims
     from core.registry import PluginRegistry
     from core.rules import load_rules
-    from core.views import admin, api, assessment, auth, departements, main
+    from core.views import admin, api, assessment, auth, calendar, cases, departements, main
 
     app = Flask(__name__, instance_relative_config=True,
                 template_folder=str(PROJECT_ROOT / "templates"),
@@ -54,7 +54,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     security.init_app(app)  # before CSRF: anonymous requests go to the login page first
     csrf.init_app(app)
-    for blueprint in (auth.bp, main.bp, assessment.bp, departements.bp, admin.bp, api.bp):
+    for blueprint in (auth.bp, main.bp, cases.bp, calendar.bp, assessment.bp, departements.bp, admin.bp, api.bp):
         app.register_blueprint(blueprint)
     errors.init_app(app)
     cli.init_app(app)
@@ -69,7 +69,7 @@ def _template_helpers(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
     from core.dates import is_stale
-    from core.messages import long_date
+    from core.messages import file_size, long_date, long_datetime
     from core.models import Role
     from core.sources import describe_source
 
@@ -86,6 +86,9 @@ def _template_helpers(app: Flask) -> None:
     # "1er novembre 2026" in French, "November 1, 2026" in English.
     app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.filters["source"] = describe_source
+    app.jinja_env.filters["long_datetime"] = long_datetime
+    app.jinja_env.filters["filesize"] = file_size
+    app.jinja_env.filters["reject_key"] = lambda mapping, key: {k: v for k, v in mapping.items() if k != key}
 
 
 @event.listens_for(Engine, "connect")

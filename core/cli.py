@@ -16,6 +16,7 @@ from core.registry import DuplicateClaimError
 plugins_cli = AppGroup("plugins", help="List, enable, disable and check département plugins.")
 users_cli = AppGroup("users", help="Manage the intranet's accounts.")
 demo_cli = AppGroup("demo", help="Demo data for a first look (never in production).")
+cases_cli = AppGroup("cases", help="Case files: verify evidence logs, refresh deadlines.")
 
 
 @plugins_cli.command("list")
@@ -155,6 +156,10 @@ def demo_seed():
             user.set_password(password)
             db.session.add(user)
         db.session.commit()
+    from core.demo import seed_demo_cases
+    created = seed_demo_cases()
+    if created:
+        click.echo(_("%(count)d demo cases created.", count=created))
     if db.session.scalar(db.select(User).filter_by(email=DEMO_ACCOUNTS[0][0])):
         banner = "=" * 72
         click.echo(banner)
@@ -165,6 +170,45 @@ def demo_seed():
         click.echo(banner)
 
 
+@cases_cli.command("verify")
+@click.argument("reference", required=False)
+def cases_verify(reference):
+    """Verify the evidence log of one case (D-00001) or of every case."""
+    from core.cases import verify_case
+    from core.messages import describe_chain_check
+    from core.models import Case
+
+    if reference:
+        number = reference.upper().removeprefix("D-")
+        case = db.session.get(Case, int(number)) if number.isdigit() else None
+        if case is None:
+            raise click.ClickException(_("No case %(reference)s.", reference=reference))
+        cases = [case]
+    else:
+        cases = db.session.scalars(db.select(Case).order_by(Case.id)).all()
+    broken = 0
+    for case in cases:
+        check = verify_case(case)
+        broken += not check.ok
+        click.echo(f"{case.reference}: {describe_chain_check(check)}", err=not check.ok)
+    if broken:
+        raise click.ClickException(_("%(count)d log(s) tampered with.", count=broken))
+
+
+@cases_cli.command("refresh-deadlines")
+def cases_refresh_deadlines():
+    """Recompute every open case's deadlines (run daily, e.g. from cron)."""
+    from core.cases import refresh_deadlines
+    from core.models import Case
+
+    count = 0
+    for case in db.session.scalars(db.select(Case).where(Case.status != "closed")):
+        refresh_deadlines(case)
+        count += 1
+    db.session.commit()
+    click.echo(_("%(count)d case(s) refreshed.", count=count))
+
+
 def init_app(app):
-    for group in (plugins_cli, users_cli, demo_cli):
+    for group in (plugins_cli, users_cli, demo_cli, cases_cli):
         app.cli.add_command(group)

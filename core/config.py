@@ -43,6 +43,11 @@ def from_environment(environ: Mapping[str, str] = os.environ) -> dict:
         "REMEMBER_COOKIE_SECURE": production,
         "PERMANENT_SESSION_LIFETIME": int(environ.get("PERMANENCE_SESSION_SECONDS", 8 * 3600)),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Attachments are checked one by one (10 MB each, core/evidence.py), so
+        # that a refused file is explained next to the form, which keeps the
+        # rest of what was typed; only an absurd request is cut at the door.
+        "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,
+        "ATTACHMENTS_DIR": environ.get("PERMANENCE_ATTACHMENTS_DIR", ""),
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         "BABEL_DEFAULT_LOCALE": "fr",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask_babel import format_date, get_locale, ngettext
+from flask_babel import format_date, format_datetime, format_decimal, get_locale, ngettext
 from flask_babel import gettext as _
 
 from core.pan import PanCompliance
@@ -21,6 +21,24 @@ def long_date(value: dt.date | None) -> str:
     if value.day == 1 and str(get_locale()).startswith("fr") and text.startswith("1 "):
         text = "1er " + text[2:]
     return text
+
+
+def long_datetime(value: dt.datetime | None) -> str:
+    """A stored (UTC) moment in the users' time zone: « 12 janvier 2025 à 09:30 »."""
+    if value is None:
+        return ""
+    return _("%(date)s at %(time)s", date=long_date(_local(value).date()), time=format_datetime(value, "HH:mm"))
+
+
+def _local(value: dt.datetime) -> dt.datetime:
+    from flask_babel import get_timezone
+    return value.replace(tzinfo=dt.UTC).astimezone(get_timezone())
+
+
+def file_size(size: int) -> str:
+    if size < 1024 * 1024:
+        return _("%(size)s kB", size=format_decimal(max(1, round(size / 1024))))
+    return _("%(size)s MB", size=format_decimal(round(size / 1024 / 1024, 1)))
 
 
 def _dates_spelled_out(details: dict) -> dict:
@@ -67,7 +85,7 @@ def attestation_label(kind: str) -> str:
         "api": _("attestation de prolongation d'instruction (API)"),
         "attestation-decision-favorable": _("attestation de décision favorable"),
         "recepisse": _("récépissé"),
-    }[kind]
+    }.get(kind, kind)
 
 
 def channel_label(kind: str) -> str:
@@ -84,6 +102,8 @@ def window_status_label(status: str) -> str:
 
 
 def deadline_label(kind: str) -> str:
+    if kind.startswith("document-ends:"):
+        return _("end of validity: %(document)s", document=document_label(kind.split(":", 1)[1]))
     return {
         "window-opens": _("renewal window opens"),
         "window-closes": _("renewal window closes"),
@@ -170,3 +190,61 @@ def describe_gap(gap) -> str:
         "no-tribunal": _("no tribunal administratif recorded"),
         "no-tribunal-address": _("no postal address recorded for the tribunal administratif"),
     }[gap.what]
+
+
+# --- case files ------------------------------------------------------------------
+
+def evidence_kind_label(kind: str) -> str:
+    return {
+        "screenshot": _("screenshot of the blockage"),
+        "ccc-contact": _("message to the CCC (contact form or email)"),
+        "ccc-call": _("call to the CCC"),
+        "pan-attempt": _("attempt to book a PAN appointment"),
+        "appointment-attempt": _("attempt to book a préfecture appointment"),
+        "prefecture-email": _("email to the préfecture"),
+        "registered-letter": _("registered letter (RAR)"),
+        "reply-received": _("reply received"),
+        "postal-filing": _("filing by post or at the desk"),
+        "substitution-request": _("request for the substitution solution"),
+        "defenseur-des-droits": _("referral to the Défenseur des droits"),
+        "refere": _("référé filed"),
+        "letter-generated": _("letter generated"),
+        "note": _("note"),
+    }.get(kind, kind)
+
+
+def document_label(kind: str) -> str:
+    labels = {"titre": _("residence permit"), "autre": _("other document")}
+    return labels.get(kind) or attestation_label(kind)
+
+
+def case_status_label(status: str) -> str:
+    return {"open": _("open"), "waiting": _("waiting"), "closed": _("closed")}[status]
+
+
+def departement_name(code: str) -> str:
+    from core.departements import name_of
+    return name_of(code) or code
+
+
+def describe_upload_error(error) -> str:
+    return {
+        "too-large": _("“%(name)s” is larger than 10 MB (the ANEF limit): reduce or split it.", name=error.filename),
+        "not-allowed": _("“%(name)s” is not a PNG image, a JPEG image or a PDF (its content was checked, not its "
+                         "name).", name=error.filename),
+        "empty": _("“%(name)s” is empty.", name=error.filename),
+    }[error.code]
+
+
+def describe_chain_check(check) -> str:
+    if check.ok:
+        return ngettext("The log is intact: %(num)d entry checked, nothing was changed afterwards.",
+                        "The log is intact: %(num)d entries checked, nothing was changed afterwards.", check.entries)
+    reason = {
+        "entry-changed": _("its content was changed after it was recorded"),
+        "chain-broken": _("the chain is broken there (an entry was removed or reordered)"),
+        "attachment-changed": _("one of its attachments was changed"),
+        "attachment-missing": _("one of its attachments is missing"),
+    }[check.reason]
+    return _("The log has been tampered with: entry #%(sequence)d – %(reason)s.", sequence=check.broken_sequence,
+             reason=reason)

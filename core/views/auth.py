@@ -101,7 +101,9 @@ def account():
             flash(_("Your password has been changed. Your other sessions are closed."), "success")
             return redirect(url_for("auth.account"))
         form.current.errors.append(_("This is not your current password."))
-    return render_template("auth/account.html", form=form, min_password_length=MIN_PASSWORD_LENGTH)
+    from core.views.calendar import CalendarForm
+    return render_template("auth/account.html", form=form, min_password_length=MIN_PASSWORD_LENGTH,
+                           calendar_form=CalendarForm())
 
 
 @bp.route("/langue", methods=["POST"])

@@ -1,11 +1,29 @@
-"""The home page: what a volunteer needs first."""
-from flask import Blueprint, render_template
+"""The home page: the deadlines of the coming days first, then the départements."""
+import datetime as dt
 
+from flask import Blueprint, render_template, request
+from flask_login import current_user
+
+from core import messages
+from core.extensions import db
+from core.models import Case, CaseDeadline
 from core.plugin_state import local_facts
 
 bp = Blueprint("main", __name__)
 
+HORIZON_DAYS = 30
+
 
 @bp.route("/")
 def index():
-    return render_template("main/index.html", departements=local_facts().departements())
+    today = dt.date.today()
+    query = (db.select(CaseDeadline, Case).join(Case)
+             .where(Case.status != "closed", CaseDeadline.date >= today,
+                    CaseDeadline.date <= today + dt.timedelta(days=HORIZON_DAYS))
+             .order_by(CaseDeadline.date, Case.id))
+    mine = request.args.get("mine") == "1"
+    if mine:
+        query = query.where(Case.assigned_to_id == current_user.id)
+    upcoming = db.session.execute(query.limit(100)).all()
+    return render_template("main/index.html", departements=local_facts().departements(), upcoming=upcoming,
+                           mine=mine, today=today, horizon=HORIZON_DAYS, messages=messages)

@@ -1,0 +1,298 @@
+"""Case files, as volunteers use them: create, log evidence, see the next
+step and the deadlines, verify, export; and what they must not be able to do."""
+import datetime as dt
+import io
+import json
+import re
+import zipfile
+
+import pytest
+from pypdf import PdfReader
+
+from core.extensions import db
+from core.models import AuditEvent, Case, EvidenceEntry, Role
+from tests.conftest import csrf_token, log_in
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+TODAY = dt.date.today()
+
+
+def token(client, url):
+    return csrf_token(client.get(url).get_data(as_text=True))
+
+
+def create_case(client, **overrides):
+    data = {"person_name": "M. K.", "agdref": "1499999901", "nationality": "ivoirienne", "contact": "",
+            "departement": "14", "demarche": "conjoint-de-francais", "kind": "renewal", "permit": "cst",
+            "expires_on": (TODAY - dt.timedelta(days=3)).isoformat(),
+            "filed_on": (TODAY - dt.timedelta(days=69)).isoformat(), "anef_request_number": "",
+            "favorable_decision_on": "", "ephoto_taken_on": "", "note": "", **overrides}
+    data["csrf_token"] = token(client, "/dossiers/nouveau")
+    return client.post("/dossiers/nouveau", data=data)
+
+
+def case_id(response):
+    return int(re.search(r"/dossiers/(\d+)$", response.headers["Location"]).group(1))
+
+
+def add_entry(client, case, files=(), **overrides):
+    data = {"kind": "screenshot", "occurred_at": dt.datetime.now().strftime("%Y-%m-%dT%H:%M"),
+            "summary": "Message d'erreur ANEF", "url": "https://administration-etrangers-en-france.interieur.gouv.fr/",
+            "reference": "", "result": "", "corrects": "", **overrides}
+    data["csrf_token"] = token(client, f"/dossiers/{case}")
+    data["files"] = [(io.BytesIO(content), name) for name, content in files]
+    return client.post(f"/dossiers/{case}/journal", data=data, content_type="multipart/form-data")
+
+
+@pytest.fixture
+def case(benevole_client):
+    return case_id(create_case(benevole_client))
+
+
+def test_a_calvados_renewal_whose_permit_expired_shows_the_api_it_should_hold(benevole_client):
+    response = create_case(benevole_client)
+    assert response.status_code == 302
+    page = benevole_client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Dossier D-" in page or "D-0" in page
+    assert "attestation de prolongation d’instruction (API)" in page
+    assert "La personne devrait détenir ce document et aucun n’est enregistré" in page
+    assert "Prochaine étape : Captures d&#39;écran du blocage" in page
+
+
+def test_a_wrong_agdref_is_explained_and_nothing_typed_is_lost(benevole_client):
+    response = create_case(benevole_client, agdref="12345", nationality="sénégalaise")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Un numéro AGDREF compte exactement 10 chiffres." in page
+    assert 'value="sénégalaise"' in page and 'value="M. K."' in page
+    assert benevole_client.application.test_cli_runner  # the app is up
+    with benevole_client.application.app_context():
+        assert db.session.scalar(db.select(db.func.count(Case.id))) == 0
+
+
+def test_a_renewal_without_expiry_is_refused_by_the_rules_next_to_the_field(benevole_client):
+    page = create_case(benevole_client, expires_on="").get_data(as_text=True)
+    assert "Un renouvellement demande la date d’expiration du titre actuel." in page
+
+
+def test_a_screenshot_is_logged_with_its_sha256_and_served_to_logged_in_users_only(app, benevole_client, case):
+    response = add_entry(benevole_client, case, files=[("capture.png", PNG)])
+    assert response.status_code == 302
+    page = benevole_client.get(f"/dossiers/{case}").get_data(as_text=True)
+    import hashlib
+    digest = hashlib.sha256(PNG).hexdigest()
+    assert digest in page and "capture.png" in page
+    url = re.search(r'href="(/dossiers/\d+/pieces/\d+)"', page).group(1)
+    download = benevole_client.get(url)
+    assert download.status_code == 200 and download.data == PNG
+    assert download.headers["Content-Type"] == "image/png" and "attachment" in download.headers["Content-Disposition"]
+    assert app.test_client().get(url).status_code == 302  # anonymous: to the login page
+    stored = list((__import__("pathlib").Path(app.instance_path)).rglob(digest))
+    assert stored and "static" not in str(stored[0])
+
+
+def test_a_renamed_executable_is_refused_and_the_rest_of_the_form_is_kept(app, benevole_client, case):
+    response = add_entry(benevole_client, case, files=[("capture.png", b"\x7fELF\x02\x01\x01" + b"\x00" * 100)],
+                         summary="Texte que le bénévole ne veut pas retaper")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "« capture.png » n’est ni une image PNG, ni une image JPEG, ni un PDF" in page
+    assert "Texte que le bénévole ne veut pas retaper" in page
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(EvidenceEntry.id))) == 0
+
+
+def test_an_11_mb_file_is_refused_with_a_clear_message(benevole_client, case):
+    big = PNG + b"\x00" * (11 * 1024 * 1024)
+    response = add_entry(benevole_client, case, files=[("grande.png", big)], summary="Garder ce texte")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "« grande.png » dépasse 10 Mo (la limite d’ANEF)" in page and "Garder ce texte" in page
+
+
+def test_the_ladder_advances_when_a_pan_attempt_is_logged(benevole_client, case):
+    add_entry(benevole_client, case, kind="pan-attempt", result="no-slot", summary="Aucun créneau")
+    page = benevole_client.get(f"/dossiers/{case}").get_data(as_text=True)
+    assert re.search(r'class="done">\s*<span aria-hidden="true">✓</span> Demander un rendez-vous au point', page)
+    missing_result = add_entry(benevole_client, case, kind="pan-attempt", result="", summary="?")
+    assert "Indiquez si un créneau a été trouvé." in missing_result.get_data(as_text=True)
+
+
+def test_failed_attempts_over_two_weeks_make_the_case_ready_for_a_refere(benevole_client, case):
+    for days_ago in (15, 8, 1):
+        add_entry(benevole_client, case, kind="pan-attempt", result="no-slot", summary="Aucun créneau",
+                  occurred_at=(dt.datetime.now() - dt.timedelta(days=days_ago)).strftime("%Y-%m-%dT%H:%M"))
+    page = benevole_client.get(f"/dossiers/{case}").get_data(as_text=True)
+    assert "Prêt pour un référé : 3 tentatives de rendez-vous infructueuses" in page
+
+
+def test_a_correction_is_a_new_entry_that_points_to_the_old_one(app, benevole_client, case):
+    add_entry(benevole_client, case, summary="Appel le mauvais jour", kind="ccc-call")
+    with app.app_context():
+        first = db.session.scalar(db.select(EvidenceEntry).where(EvidenceEntry.case_id == case))
+        first_id, first_summary = first.id, first.summary
+    add_entry(benevole_client, case, kind="ccc-call", summary="Appel, à la bonne date", corrects=str(first_id))
+    page = benevole_client.get(f"/dossiers/{case}").get_data(as_text=True)
+    assert "Corrige l’entrée n° 1." in page and first_summary in page
+    assert benevole_client.post(f"/dossiers/{case}/journal/1/modifier").status_code in (404, 405)
+
+
+def test_tampering_with_a_stored_entry_makes_the_verification_fail_and_name_it(app, benevole_client, case):
+    for text in ("un", "deux", "trois"):
+        add_entry(benevole_client, case, summary=text)
+    ok = benevole_client.post(f"/dossiers/{case}/journal/verifier", data={"csrf_token": token(benevole_client, f"/dossiers/{case}")},
+                              follow_redirects=True).get_data(as_text=True)
+    assert "Le journal est intact : 3 entrées vérifiées" in ok
+    with app.app_context():  # someone with access to the database rewrites history
+        db.session.execute(db.update(EvidenceEntry).where(EvidenceEntry.case_id == case, EvidenceEntry.sequence == 2)
+                           .values(summary="deux, réécrit"))
+        db.session.commit()
+    broken = benevole_client.post(f"/dossiers/{case}/journal/verifier", data={"csrf_token": token(benevole_client, f"/dossiers/{case}")},
+                                  follow_redirects=True).get_data(as_text=True)
+    assert "Le journal a été altéré : entrée n° 2 – son contenu a été modifié après son enregistrement." in broken
+    result = app.test_cli_runner().invoke(args=["cases", "verify", f"D-{case:05d}"])
+    assert result.exit_code != 0 and "entrée n° 2" in result.output
+
+
+def test_a_changed_attachment_file_is_detected(app, benevole_client, case):
+    add_entry(benevole_client, case, files=[("preuve.pdf", PDF)])
+    import hashlib
+    from pathlib import Path
+    path = next(Path(app.instance_path).rglob(hashlib.sha256(PDF).hexdigest()))
+    path.write_bytes(PDF + b"% altered")
+    result = app.test_cli_runner().invoke(args=["cases", "verify", f"D-{case:05d}"])
+    assert result.exit_code != 0 and "une de ses pièces jointes a été modifiée" in result.output
+
+
+def test_the_lawyers_zip_has_the_pieces_a_bordereau_pdf_and_the_manifest(app, benevole_client, case):
+    add_entry(benevole_client, case, files=[("capture.png", PNG)], summary="Blocage à l'étape 3")
+    add_entry(benevole_client, case, kind="prefecture-email", summary="Courriel URGENT à la préfecture")
+    response = benevole_client.get(f"/dossiers/{case}/export.zip")
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    names = archive.namelist()
+    assert "bordereau.pdf" in names and "manifest.json" in names and "pieces/001-1-capture.png" in names
+    assert archive.read("pieces/001-1-capture.png") == PNG
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(archive.read("bordereau.pdf"))).pages)
+    assert "Bordereau de pièces" in text and "Courriel URGENT à la préfecture" in text and "intègre" in text
+    manifest = json.loads(archive.read("manifest.json"))
+    assert [e["sequence"] for e in manifest["entries"]] == [1, 2]
+    assert manifest["entries"][1]["previous"] == manifest["entries"][0]["hash"]
+    from core.evidence import EntryRecord
+    first = manifest["entries"][0]
+    record = EntryRecord(case_id=first["case"], sequence=1, kind=first["kind"],
+                         occurred_at=dt.datetime.fromisoformat(first["occurred_at"]),
+                         recorded_at=dt.datetime.fromisoformat(first["recorded_at"]), recorded_by=first["recorded_by"],
+                         summary=first["summary"], url=first["url"] or None, reference=first["reference"] or None,
+                         result=first["result"] or None, corrects_sequence=first["corrects"],
+                         attachment_hashes=tuple(first["attachments_sha256"] if "attachments_sha256" in first
+                                                 else [a["sha256"] for a in first["attachments"]]),
+                         previous_hash=first["previous"])
+    assert record.digest() == first["hash"]  # anyone can recompute it from the manifest
+
+
+def test_the_dashboard_lists_cases_with_a_date_in_the_next_30_days_most_urgent_first(benevole_client):
+    soon = case_id(create_case(benevole_client, person_name="Bientôt", expires_on=(TODAY + dt.timedelta(days=65)).isoformat(),
+                               filed_on=""))
+    later = case_id(create_case(benevole_client, person_name="Plus tard", expires_on=(TODAY + dt.timedelta(days=85)).isoformat(),
+                                filed_on=""))
+    page = benevole_client.get("/").get_data(as_text=True)
+    assert "Échéances des 30 prochains jours" in page
+    assert page.index("Bientôt") < page.index("Plus tard")
+    assert f"D-{soon:05d}" in page and f"D-{later:05d}" in page
+
+
+def test_the_list_searches_filters_and_paginates(benevole_client):
+    for number in range(23):
+        create_case(benevole_client, person_name=f"Personne {number:02d}", agdref=f"14000000{number:02d}")
+    create_case(benevole_client, person_name="Gironde", departement="33", demarche="salarie", agdref="")
+    page1 = benevole_client.get("/dossiers").get_data(as_text=True)
+    assert "24 dossiers" in page1 and "page 1 sur 2" in page1
+    assert "page 2 sur 2" in benevole_client.get("/dossiers?page=2").get_data(as_text=True)
+    by_agdref = benevole_client.get("/dossiers?q=1400000007").get_data(as_text=True)
+    assert "1 dossier" in by_agdref and "Personne 07" in by_agdref
+    assert "Personne 12" in benevole_client.get("/dossiers?q=personne 12").get_data(as_text=True)
+    gironde = benevole_client.get("/dossiers?departement=33").get_data(as_text=True)
+    assert "1 dossier" in gironde and "Gironde" in gironde
+    assert "1 dossier" in benevole_client.get("/dossiers?demarche=salarie").get_data(as_text=True)
+    assert "0 dossier" in benevole_client.get("/dossiers?status=closed").get_data(as_text=True)
+
+
+def test_only_a_coordinator_closes_and_reassigns(app, benevole_client, make_user, case):
+    response = benevole_client.post(f"/dossiers/{case}/statut", data={"csrf_token": token(benevole_client, f"/dossiers/{case}"),
+                                                                      "status": "closed", "assigned_to": ""})
+    assert response.status_code == 403
+    coordinator = app.test_client()
+    other = make_user(Role.BENEVOLE, name="Dominique Autre")
+    log_in(coordinator, make_user(Role.COORDINATEUR).email)
+    coordinator.post(f"/dossiers/{case}/statut", data={"csrf_token": token(coordinator, f"/dossiers/{case}"),
+                                                       "status": "closed", "assigned_to": str(other.id)})
+    page = coordinator.get(f"/dossiers/{case}").get_data(as_text=True)
+    assert "fermé" in page or "closed" in page.lower()
+    assert "suivi par : Dominique Autre" in page
+
+
+def test_two_volunteers_saving_the_same_case_do_not_overwrite_each_other(app, benevole_client, make_user, case):
+    other = app.test_client()
+    log_in(other, make_user(Role.BENEVOLE).email)
+    form_a = benevole_client.get(f"/dossiers/{case}/modifier").get_data(as_text=True)
+    form_b = other.get(f"/dossiers/{case}/modifier").get_data(as_text=True)
+
+    def fields(page, **changes):
+        data = {name: value for name, value in re.findall(r'name="([a-z_]+)"[^>]*value="([^"]*)"', page)}
+        data.update({"csrf_token": csrf_token(page), "demarche": "conjoint-de-francais", "kind": "renewal",
+                     "permit": "cst", "note": ""}, **changes)
+        return data
+
+    first = benevole_client.post(f"/dossiers/{case}/modifier", data=fields(form_a, nationality="première"))
+    assert first.status_code == 302
+    second = other.post(f"/dossiers/{case}/modifier", data=fields(form_b, nationality="seconde"))
+    page = second.get_data(as_text=True)
+    assert second.status_code == 409
+    assert "Quelqu’un d’autre a enregistré ce dossier" in page and 'value="seconde"' in page
+    with app.app_context():
+        assert db.session.get(Case, case).nationality == "première"
+
+
+def test_every_view_and_change_is_in_the_audit_log_that_only_admins_read(app, benevole_client, make_user, case):
+    admin_client = app.test_client()
+    log_in(admin_client, make_user(Role.ADMIN).email)
+    benevole_client.get(f"/dossiers/{case}")
+    add_entry(benevole_client, case, summary="x")
+    with app.app_context():
+        actions = db.session.scalars(db.select(AuditEvent.action).where(AuditEvent.case_id == case)).all()
+    assert {"case.create", "case.view", "evidence.add"} <= set(actions)
+    assert benevole_client.get("/admin/journal").status_code == 403
+    page = admin_client.get(f"/admin/journal?case={case}").get_data(as_text=True)
+    assert "case.view" in page and "evidence.add" in page
+    assert not [rule for rule in app.url_map.iter_rules() if "journal" in rule.rule and "admin" in rule.rule
+                and rule.methods & {"POST", "PUT", "DELETE"}]
+
+
+def test_a_volunteer_subscribes_to_a_private_calendar_and_can_revoke_it(app, benevole_client):
+    create_case(benevole_client, expires_on=(TODAY + dt.timedelta(days=70)).isoformat(), filed_on="")
+    benevole_client.post("/compte/calendrier", data={"csrf_token": token(benevole_client, "/compte"), "action": "renew"})
+    page = benevole_client.get("/compte").get_data(as_text=True)
+    url = re.search(r'value="http://localhost(/calendrier/[^"]+\.ics)"', page).group(1)
+    feed = app.test_client().get(url)  # a calendar app: no session
+    body = feed.get_data(as_text=True)
+    assert feed.status_code == 200 and feed.mimetype == "text/calendar"
+    assert body.startswith("BEGIN:VCALENDAR") and "BEGIN:VEVENT" in body and "DTSTART;VALUE=DATE:" in body
+    assert "M. K." not in body and "1499999901" not in body  # no personal data leaves the intranet
+    benevole_client.post("/compte/calendrier", data={"csrf_token": token(benevole_client, "/compte"), "action": "revoke"})
+    assert app.test_client().get(url).status_code == 404
+
+
+def test_admins_create_and_deactivate_accounts(app, admin_client):
+    page = admin_client.get("/admin/utilisateurs").get_data(as_text=True)
+    admin_client.post("/admin/utilisateurs", data={"csrf_token": csrf_token(page), "name": "Nouvelle Bénévole",
+                                                   "email": "Nouvelle@Example.org", "role": "benevole",
+                                                   "password": "a long password"})
+    assert log_in(app.test_client(), "nouvelle@example.org", "a long password").status_code == 302
+    with app.app_context():
+        from core.models import User
+        user_id = db.session.scalar(db.select(User.id).filter_by(email="nouvelle@example.org"))
+    page = admin_client.get("/admin/utilisateurs").get_data(as_text=True)
+    admin_client.post(f"/admin/utilisateurs/{user_id}/deactivate", data={"csrf_token": csrf_token(page), "role": "benevole"})
+    assert log_in(app.test_client(), "nouvelle@example.org", "a long password").status_code == 200
