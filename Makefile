@@ -8,9 +8,14 @@ FLASK  := $(BIN)/flask --app core
 STAMP  := $(VENV)/.installed
 MO     := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: install run test test-postgres translations messages update-messages check-plugins clean
+.PHONY: install system-deps run test test-postgres translations messages update-messages check-plugins clean
 
-install: $(STAMP) translations
+install: system-deps $(STAMP) translations
+
+# Debian packages (chromium for the browser test, WeasyPrint's libraries):
+# installed when run as root, otherwise listed with the command to run.
+system-deps:
+	@scripts/system-deps.sh
 
 # Re-installs when pyproject.toml changes (new dependency, new entry point).
 $(STAMP): pyproject.toml

@@ -37,11 +37,12 @@ def case_id(response):
 
 
 def add_entry(client, case, files=(), **overrides):
-    data = {"kind": "screenshot", "occurred_at": dt.datetime.now().strftime("%Y-%m-%dT%H:%M"),
-            "summary": "Message d'erreur ANEF", "url": "https://administration-etrangers-en-france.interieur.gouv.fr/",
-            "reference": "", "result": "", "corrects": "", **overrides}
-    data["csrf_token"] = token(client, f"/dossiers/{case}")
-    data["files"] = [(io.BytesIO(content), name) for name, content in files]
+    values = {"kind": "screenshot", "occurred_at": dt.datetime.now().strftime("%Y-%m-%dT%H:%M"),
+              "summary": "Message d'erreur ANEF", "url": "https://administration-etrangers-en-france.interieur.gouv.fr/",
+              "reference": "", "result": "", "corrects": "", **overrides}
+    data = {f"entry-{name}": value for name, value in values.items()}
+    data["entry-csrf_token"] = token(client, f"/dossiers/{case}")
+    data["entry-files"] = [(io.BytesIO(content), name) for name, content in files]
     return client.post(f"/dossiers/{case}/journal", data=data, content_type="multipart/form-data")
 
 
@@ -220,14 +221,15 @@ def test_the_list_searches_filters_and_paginates(benevole_client):
 
 
 def test_only_a_coordinator_closes_and_reassigns(app, benevole_client, make_user, case):
-    response = benevole_client.post(f"/dossiers/{case}/statut", data={"csrf_token": token(benevole_client, f"/dossiers/{case}"),
-                                                                      "status": "closed", "assigned_to": ""})
+    response = benevole_client.post(f"/dossiers/{case}/statut", data={
+        "status-csrf_token": token(benevole_client, f"/dossiers/{case}"), "status-status": "closed",
+        "status-assigned_to": ""})
     assert response.status_code == 403
     coordinator = app.test_client()
     other = make_user(Role.BENEVOLE, name="Dominique Autre")
     log_in(coordinator, make_user(Role.COORDINATEUR).email)
-    coordinator.post(f"/dossiers/{case}/statut", data={"csrf_token": token(coordinator, f"/dossiers/{case}"),
-                                                       "status": "closed", "assigned_to": str(other.id)})
+    coordinator.post(f"/dossiers/{case}/statut", data={"status-csrf_token": token(coordinator, f"/dossiers/{case}"),
+                                                       "status-status": "closed", "status-assigned_to": str(other.id)})
     page = coordinator.get(f"/dossiers/{case}").get_data(as_text=True)
     assert "fermé" in page or "closed" in page.lower()
     assert "suivi par : Dominique Autre" in page
@@ -274,7 +276,7 @@ def test_a_volunteer_subscribes_to_a_private_calendar_and_can_revoke_it(app, ben
     create_case(benevole_client, expires_on=(TODAY + dt.timedelta(days=70)).isoformat(), filed_on="")
     benevole_client.post("/compte/calendrier", data={"csrf_token": token(benevole_client, "/compte"), "action": "renew"})
     page = benevole_client.get("/compte").get_data(as_text=True)
-    url = re.search(r'value="http://localhost(/calendrier/[^"]+\.ics)"', page).group(1)
+    url = re.search(r'value="https?://[^/"]+(/calendrier/[^"]+\.ics)"', page).group(1)
     feed = app.test_client().get(url)  # a calendar app: no session
     body = feed.get_data(as_text=True)
     assert feed.status_code == 200 and feed.mimetype == "text/calendar"

@@ -272,11 +272,12 @@ def show(case_id, entry_form=None, document_form=None, status=200):
     service.audit("case.view", case)
     return render_template(
         "cases/show.html", case=case, result=assessment, progress=service.progress_of(case, assessment),
-        entry_form=entry_form or EntryForm(formdata=None, occurred_at=dt.datetime.now().replace(second=0,
-                                                                                                 microsecond=0))
+        # Prefixed: three forms on one page must not share field ids.
+        entry_form=entry_form or EntryForm(formdata=None, prefix="entry",
+                                           occurred_at=dt.datetime.now().replace(second=0, microsecond=0))
         .fill_choices(case),
-        document_form=document_form or DocumentForm(formdata=None).fill_choices(),
-        status_form=StatusForm(formdata=None, status=case.status,
+        document_form=document_form or DocumentForm(formdata=None, prefix="document").fill_choices(),
+        status_form=StatusForm(formdata=None, prefix="status", status=case.status,
                                assigned_to=str(case.assigned_to_id or "")).fill_choices(),
         action_form=ActionForm(), messages=messages, today=dt.date.today(),
         departement_name=messages.departement_name(case.departement)), status
@@ -285,7 +286,7 @@ def show(case_id, entry_form=None, document_form=None, status=200):
 @bp.route("/<int:case_id>/journal", methods=["POST"])
 def add_entry(case_id):
     case = get_case(case_id)
-    form = EntryForm().fill_choices(case)
+    form = EntryForm(prefix="entry").fill_choices(case)
     if not form.validate_on_submit():
         return show(case_id, entry_form=form, status=400)
     uploads, refused = [], []
@@ -326,7 +327,7 @@ def verify(case_id):
 @bp.route("/<int:case_id>/documents", methods=["POST"])
 def add_document(case_id):
     case = get_case(case_id)
-    form = DocumentForm().fill_choices()
+    form = DocumentForm(prefix="document").fill_choices()
     if not form.validate_on_submit():
         return show(case_id, document_form=form, status=400)
     case.documents.append(HeldDocument(kind=form.kind.data, issued_on=form.issued_on.data,
@@ -357,7 +358,7 @@ def remove_document(case_id, document_id):
 @role_required(Role.COORDINATEUR)
 def update_status(case_id):
     case = get_case(case_id)
-    form = StatusForm().fill_choices()
+    form = StatusForm(prefix="status").fill_choices()
     if form.validate_on_submit():
         case.status = form.status.data
         case.closed_at = utcnow() if case.status == CaseStatus.CLOSED.value else None
