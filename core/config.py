@@ -35,6 +35,12 @@ def from_environment(environ: Mapping[str, str] = os.environ) -> dict:
         # A local fact not checked for longer than this is shown "à revérifier".
         "FACT_MAX_AGE_MONTHS": int(environ.get("PERMANENCE_FACT_MAX_AGE_MONTHS", "12")),
         "ASSOCIATION_NAME": environ.get("PERMANENCE_ASSOCIATION", "Permanence"),
+        # The sender of the letters: the association's postal address (lines
+        # separated by "|") and the city written before the date.
+        "ASSOCIATION_ADDRESS": environ.get("PERMANENCE_ASSOCIATION_ADDRESS", ""),
+        "ASSOCIATION_CITY": environ.get("PERMANENCE_ASSOCIATION_CITY", ""),
+        # weasyprint (default) or wkhtmltopdf (pdfkit); see core/pdf.py.
+        "PDF_ENGINE": environ.get("PDF_ENGINE", "weasyprint"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,

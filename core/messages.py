@@ -248,3 +248,15 @@ def describe_chain_check(check) -> str:
     }[check.reason]
     return _("The log has been tampered with: entry #%(sequence)d – %(reason)s.", sequence=check.broken_sequence,
              reason=reason)
+
+
+def describe_missing_fact(code: str, departement: str) -> str:
+    what = {
+        "prefecture-address": _("no postal address of the préfecture is recorded"),
+        "prefecture-email": _("no email address of the préfecture is recorded"),
+        "tribunal": _("no tribunal administratif is recorded"),
+        "ddd": _("the Défenseur des droits' address is not recorded"),
+        "ccc": _("the ANEF support address is not recorded"),
+    }.get(code, code)
+    return _("Cannot be prepared for département %(code)s: %(what)s. Add it to the plugin (with its source) first.",
+             code=departement, what=what)

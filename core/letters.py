@@ -1,0 +1,269 @@
+"""The letters of the seeds, filled from a case, its evidence log and the
+plugins' local facts.
+
+A letter is a Jinja text template (``templates/letters/<slug>.txt``, or a
+plugin's through the ``permanence_letter_templates`` hook) whose first line
+is ``Objet : …``. The volunteer reviews and may edit the text; it is then laid
+out as a French administrative letter (sender, recipient, place and date,
+object, references, body, signature, pièces jointes) and rendered to PDF, or
+prepared as an email (mailto link and .eml). What the text may contain is
+restricted: paragraphs, ``- `` list items and ``**bold**``; everything else
+is escaped, so no markup typed in a case reaches the PDF engine.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.utils import formatdate
+from pathlib import Path
+
+from flask import current_app, render_template, render_template_string
+from markupsafe import Markup, escape
+
+from core.facts import LetterTemplate
+
+TODO = "[à compléter : {}]"
+#: How a permit is named in a letter ("sa carte de séjour temporaire").
+LETTER_PERMIT_NAMES = {
+    "cst": "carte de séjour temporaire", "csp": "carte de séjour pluriannuelle",
+    "csp-4-ans": "carte de séjour pluriannuelle", "carte-resident": "carte de résident",
+    "titre-conventionnel-plus-1-an": "titre de séjour", "vls-ts": "visa long séjour valant titre de séjour",
+    "autre": "titre de séjour",
+}
+TODO_PATTERN = re.compile(r"\[à compléter : ([^\]]+)\]")
+
+
+@dataclass(frozen=True)
+class LetterSpec:
+    slug: str
+    title: str
+    kind: str  # "letter" or "email"
+    recipient: str  # prefecture, substitution, prefecture-email, pan, tribunal, ddd, ccc
+    legal_basis: str
+    source: str
+    channels: tuple[str, ...] = ("anef", "local")
+    registered: bool = False  # « lettre recommandée avec accusé de réception »
+    draft: bool = False  # for the juriste or lawyer to finish
+    needs_grounds: bool = False
+    template: Path | None = None  # plugin letters: their own file
+    plugin: str | None = None
+
+
+#: The national catalogue (issue #6, from the seeds).
+NATIONAL_LETTERS = (
+    LetterSpec("probleme-anef", "Lettre d'accompagnement d'un dépôt postal « PROBLÈME ANEF »", "letter",
+               "substitution", "CESEDA R.431-2 al. 3 ; modalité locale de substitution",
+               "seed 000, partie II, III.A.1 (« PROBLÈME ANEF ») ; partie I, B", channels=("anef",), registered=True),
+    LetterSpec("demande-api-courriel", "Courriel URGENT : attestation de prolongation d'instruction", "email",
+               "prefecture-email", "CESEDA R.431-15-1 al. 2 ; R.431-5", "seed 001, §1.3.2", channels=("anef",)),
+    LetterSpec("demande-api-courrier", "Lettre URGENTE : attestation de prolongation d'instruction", "letter",
+               "prefecture", "CESEDA R.431-15-1 al. 2 ; R.431-5", "seed 001, §1.3.2", channels=("anef",),
+               registered=True),
+    LetterSpec("information-droits", "Information de la préfecture sur le blocage et les droits atteints", "letter",
+               "prefecture", "Droits invocables choisis (seed 000, partie II, II)", "seed 000, partie II, II",
+               registered=True, needs_grounds=True),
+    LetterSpec("demande-substitution", "Demande de la solution de substitution", "letter", "substitution",
+               "CESEDA R.431-2 al. 3 ; arrêté du 1er août 2023", "seed 001, §2.2 ; seed 003", channels=("anef",),
+               registered=True),
+    LetterSpec("demande-rdv-pan", "Demande de rendez-vous au point d'accueil numérique", "email", "pan",
+               "CESEDA R.431-2 al. 2 ; arrêté du 1er août 2023", "seed 001, §2.1.2 ; seed 003, étape 4",
+               channels=("anef",)),
+    LetterSpec("saisine-ddd", "Saisine du Défenseur des droits", "letter", "ddd",
+               "Loi organique n° 2011-333 du 29 mars 2011", "seed 000, partie II, III.A.1 (notes 30 à 32)"),
+    LetterSpec("demande-recepisse", "Demande de récépissé ou de son renouvellement", "letter", "prefecture",
+               "CESEDA R.431-12", "seed 001, §3 ; seed 000, partie II, III.B.1", channels=("local",),
+               registered=True),
+    LetterSpec("reclamation-l114-5", "Réclamation : demande clôturée sans demande de pièces", "letter", "prefecture",
+               "CRPA L.114-5", "seed 000, partie II, III.B.2", channels=("local",), registered=True),
+    LetterSpec("message-ccc", "Message au support ANEF (CCC) décrivant le blocage", "email", "ccc",
+               "CESEDA R.431-2 al. 2 ; arrêté du 1er août 2023", "seed 003, étape 2 ; seed 000, partie II, III.A.1",
+               channels=("anef",)),
+    LetterSpec("refere-mesures-utiles", "Projet de requête en référé mesures-utiles", "letter", "tribunal",
+               "Code de justice administrative L.521-3 ; CE, 10 juin 2020, n° 435594",
+               "seed 000, partie II, III.C ; seed 001, §1.3.2", draft=True),
+)
+
+
+def catalogue(facts, departement: str) -> list[LetterSpec]:
+    """The national letters, then those the département's plugins ship."""
+    plugin_letters = [LetterSpec(t.slug, t.title, t.kind, "prefecture-email" if t.kind == "email" else "prefecture",
+                                 "", t.source, template=t.template, plugin="plugin")
+                      for t in facts.letter_templates(departement) if isinstance(t, LetterTemplate)]
+    return list(NATIONAL_LETTERS) + plugin_letters
+
+
+# --- the facts a letter needs ---------------------------------------------------
+
+@dataclass
+class Recipient:
+    lines: list[str] = field(default_factory=list)
+    email: str = ""
+    source: str = ""
+
+
+def recipient_for(spec: LetterSpec, facts, departement: str) -> tuple[Recipient | None, str | None]:
+    """The recipient, or the code of the missing fact."""
+    services = [s for s in facts.prefecture_services(departement) if s.address]
+    if spec.recipient == "substitution":
+        modality = facts.substitution_modality(departement)
+        if modality and modality.send_to:
+            return Recipient(list(modality.send_to), source=modality.source), None
+    if spec.recipient in ("prefecture", "substitution"):
+        if not services:
+            return None, "prefecture-address"
+        service = services[0]
+        return Recipient([service.name, *service.address], source=service.source), None
+    if spec.recipient in ("prefecture-email", "pan"):
+        if spec.recipient == "pan":
+            vector = next((v for v in facts.pan_vectors(departement) if v.email), None)
+            if vector:
+                return Recipient(["Point d'accueil numérique de la préfecture"], email=vector.email,
+                                 source=vector.source), None
+        service = next((s for s in facts.prefecture_services(departement) if s.emails), None)
+        if service is None:
+            return None, "prefecture-email"
+        return Recipient([service.name], email=service.emails[0], source=service.source), None
+    if spec.recipient == "tribunal":
+        tribunal = facts.tribunal(departement)
+        if tribunal is None:
+            return None, "tribunal"
+        return Recipient([f"Madame ou Monsieur le président du {tribunal.name[0].lower()}{tribunal.name[1:]}",
+                          "Juge des référés", *tribunal.address], source=tribunal.source), None
+    if spec.recipient in ("ddd", "ccc"):
+        kind = "defenseur-des-droits" if spec.recipient == "ddd" else "support"
+        for resource in facts.resources(departement):
+            if resource.kind == kind and (resource.address if spec.recipient == "ddd" else resource.emails):
+                return Recipient(list(resource.address) or [resource.name], email=next(iter(resource.emails), ""),
+                                 source=resource.source), None
+        return None, spec.recipient
+    return None, spec.recipient
+
+
+# --- filling ---------------------------------------------------------------------
+
+def todo(what: str) -> str:
+    return TODO.format(what)
+
+
+def render_text(spec: LetterSpec, context: dict) -> tuple[str, str]:
+    """``(subject, body)``: the template's first line is « Objet : … »."""
+    if spec.template is not None:  # a plugin's own file
+        source = spec.template.read_text(encoding="utf-8")
+        text = render_template_string(source, **context)
+    else:
+        text = render_template(f"letters/{spec.slug}.txt", **context)
+    text = text.strip("\n")
+    first, _, rest = text.partition("\n")
+    if first.lower().startswith("objet"):
+        return first.split(":", 1)[1].strip(), rest.strip("\n")
+    return spec.title, text
+
+
+def remaining_todos(*texts: str) -> list[str]:
+    return sorted({match for text in texts for match in TODO_PATTERN.findall(text)})
+
+
+BOLD = re.compile(r"\*\*(.+?)\*\*")
+
+
+def body_to_html(body: str) -> Markup:
+    """Paragraphs, « - » list items and **bold**; everything else escaped."""
+    blocks = []
+    for block in re.split(r"\n\s*\n", body.replace("\r\n", "\n").strip()):
+        lines = block.split("\n")
+        if all(line.lstrip().startswith("- ") for line in lines):
+            items = "".join(f"<li>{_inline(line.lstrip()[2:])}</li>" for line in lines)
+            blocks.append(f"<ul>{items}</ul>")
+        else:
+            blocks.append("<p>" + "<br>".join(_inline(line) for line in lines) + "</p>")
+    return Markup("\n".join(blocks))
+
+
+def _inline(text: str) -> str:
+    return BOLD.sub(lambda m: f"<strong>{m.group(1)}</strong>", str(escape(text)))
+
+
+def letter_html(spec: LetterSpec, subject: str, body: str, context: dict) -> str:
+    return render_template("letters/_layout.html", spec=spec, subject=subject, body=body_to_html(body), **context)
+
+
+def build_eml(spec: LetterSpec, subject: str, body: str, context: dict, attachments: list[tuple[str, str, bytes]]) -> bytes:
+    message = EmailMessage()
+    message["To"] = context["recipient"].email
+    message["Subject"] = subject
+    message["Date"] = formatdate(localtime=True)
+    message["X-Permanence-Case"] = context["case"].reference
+    pieces = context.get("pieces") or []
+    text = body
+    if pieces:
+        text += "\n\nPièces jointes :\n" + "\n".join(f"{n}. {p['label']}" for n, p in enumerate(pieces, start=1))
+    message.set_content(text)
+    for filename, media_type, data in attachments:
+        maintype, subtype = media_type.split("/", 1)
+        message.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
+    return bytes(message)
+
+
+def mailto(recipient: str, subject: str, body: str) -> str:
+    from urllib.parse import quote
+
+    return f"mailto:{quote(recipient)}?subject={quote(subject)}&body={quote(body)}"
+
+
+def engine() -> str:
+    return current_app.config.get("PDF_ENGINE") or "weasyprint"
+
+
+def place_and_date(today: dt.date) -> str:
+    from core.messages import long_date
+
+    city = current_app.config.get("ASSOCIATION_CITY")
+    return f"{city}, le {long_date(today)}" if city else f"Le {long_date(today)}"
+
+
+def build_context(case, result, facts, *, volunteer_name: str, pieces, grounds=(), urgency: str = "",
+                  today: dt.date | None = None) -> dict:
+    """Everything a letter template may use. Unknown values are « [à compléter : …] »
+    markers, which the review step asks the volunteer to fill."""
+    from core.messages import evidence_kind_label, long_date
+
+    today = today or dt.date.today()
+    a = result.assessment
+    corrected = {e.corrects_id for e in case.entries if e.corrects_id}
+    entries = [e for e in case.entries if e.id not in corrected]
+    failed = [e for e in entries if e.kind in ("pan-attempt", "appointment-attempt") and e.result == "no-slot"]
+
+    def entry_line(entry):
+        return f"le {long_date(entry.occurred_at.date())} : {evidence_kind_label(entry.kind)} – {entry.summary}"
+
+    permit_label = LETTER_PERMIT_NAMES.get(case.permit or "", todo("titre détenu"))
+    return {
+        "case": case, "today": today, "long_date": long_date, "todo": todo,
+        "person": {"name": case.person_name, "nationality": case.nationality or todo("nationalité"),
+                   "agdref": case.agdref or todo("numéro AGDREF"), "birth_date": todo("date de naissance"),
+                   "birth_place": todo("lieu de naissance")},
+        "demarche": a.demarche.label,
+        "kind_label": "première demande" if case.kind == "first" else "renouvellement",
+        "permit": {"label": permit_label, "valid_from": todo("début de validité du titre"),
+                   "expires_on": long_date(case.expires_on) if case.expires_on else todo("date d'expiration"),
+                   "day_after_expiry": long_date(case.expires_on + dt.timedelta(days=1)) if case.expires_on
+                   else todo("date de rupture de séjour")},
+        "request": {"number": case.anef_request_number or todo("numéro de la demande ANEF"),
+                    "filed_on": long_date(case.filed_on) if case.filed_on else todo("date du dépôt")},
+        "assessment": a, "window": a.filing_window,
+        "substitution": facts.substitution_modality(case.departement),
+        "tribunal": facts.tribunal(case.departement),
+        "pan_vectors": facts.pan_vectors(case.departement),
+        "required_information": [item for v in facts.pan_vectors(case.departement) for item in v.required_information],
+        "diligences": [entry_line(e) for e in entries],
+        "failed_attempts": [entry_line(e) for e in failed],
+        "failed_weeks": len({e.occurred_at.date().isocalendar()[:2] for e in failed}),
+        "pieces": [{"label": entry_line(e), "entry": e} for e in pieces],
+        "grounds": list(grounds), "urgency": urgency or todo("en quoi la situation est urgente"),
+        "sender": {"name": volunteer_name, "organisation": current_app.config["ASSOCIATION_NAME"],
+                   "address": [line for line in (current_app.config.get("ASSOCIATION_ADDRESS") or "").split("|")
+                               if line.strip()]},
+        "place_date": place_and_date(today),
+    }

@@ -1,0 +1,159 @@
+"""Letters of a case: choose, fill, review and edit, then generate the PDF
+(or the email), kept with the case and in its evidence log."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import SelectMultipleField, StringField, SubmitField, TextAreaField, widgets
+from wtforms.validators import DataRequired, Length, Optional
+
+from core import cases as service
+from core import letters as catalogue_module
+from core import messages
+from core.extensions import db
+from core.letters import build_context, build_eml, catalogue, letter_html, mailto, recipient_for, remaining_todos
+from core.models import Letter
+from core.pdf import PdfEngineError, render_pdf
+from core.plugin_state import local_facts
+from core.views.cases import get_case
+
+bp = Blueprint("letters", __name__, url_prefix="/dossiers/<int:case_id>/courriers")
+
+
+class CheckboxList(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class LetterForm(FlaskForm):
+    pieces = CheckboxList(_l("Evidence to attach (bordereau)"), coerce=int, validators=[Optional()])
+    grounds = CheckboxList(_l("Rights harmed (to link to the person's situation)"), validators=[Optional()])
+    urgency = TextAreaField(_l("Why it is urgent (in a few words)"), validators=[Optional(), Length(max=2000)])
+    subject = StringField(_l("Object"), validators=[Optional(), Length(max=300)])
+    body = TextAreaField(_l("Text of the letter"), validators=[Optional(), Length(max=40000)],
+                         render_kw={"rows": 22})
+    prepare = SubmitField(_l("Prepare the text"))
+    generate = SubmitField(_l("Generate"))
+
+
+def _spec(case, slug):
+    spec = next((s for s in catalogue(local_facts(), case.departement) if s.slug == slug), None)
+    if spec is None:
+        abort(404)
+    return spec
+
+
+@bp.route("")
+def index(case_id):
+    case = get_case(case_id)
+    facts = local_facts()
+    channel = service.assess_case(case).assessment.channel.kind
+    rows = []
+    for spec in catalogue(facts, case.departement):
+        _recipient, missing = recipient_for(spec, facts, case.departement)
+        rows.append((spec, missing, channel in spec.channels))
+    letters = db.session.scalars(db.select(Letter).where(Letter.case_id == case.id)
+                                 .order_by(Letter.created_at.desc())).all()
+    return render_template("letters/index.html", case=case, rows=rows, letters=letters, messages=messages,
+                           mailto=mailto)
+
+
+@bp.route("/<slug>", methods=["GET", "POST"])
+def prepare(case_id, slug):
+    case = get_case(case_id)
+    spec = _spec(case, slug)
+    facts = local_facts()
+    recipient, missing = recipient_for(spec, facts, case.departement)
+    rules = current_app.extensions["permanence.rules"]
+    form = LetterForm()
+    form.pieces.choices = [(e.id, f"#{e.sequence} – {messages.evidence_kind_label(e.kind)} – "
+                                  f"{messages.long_date(e.occurred_at.date())}") for e in case.entries]
+    form.grounds.choices = [(g.slug, g.title) for g in rules.legal_grounds.values()]
+    if missing:  # said before anything is generated, not printed as an empty address
+        return render_template("letters/prepare.html", case=case, spec=spec, form=form, missing=missing,
+                               messages=messages, stage="missing"), 409
+    stage, todos, status = "choose", [], 200
+    if form.validate_on_submit():
+        context = _context(case, facts, recipient, form)
+        if form.prepare.data or not form.body.data:
+            form.subject.data, form.body.data = catalogue_module.render_text(spec, context)
+            stage = "review"
+        else:
+            todos = remaining_todos(form.subject.data or "", form.body.data)
+            if todos or not form.subject.data.strip():
+                stage, status = "review", 400
+            else:
+                try:
+                    letter = _generate(case, spec, context, recipient, form)
+                except PdfEngineError as error:
+                    flash(_("The PDF could not be generated: %(error)s", error=str(error)), "error")
+                    stage, status = "review", 503
+                else:
+                    flash(_("“%(title)s” generated and added to the evidence log.", title=spec.title), "success")
+                    return redirect(url_for("letters.index", case_id=case.id, _anchor=f"courrier-{letter.id}"))
+    elif request.method == "POST":
+        stage, status = "choose", 400
+    return render_template("letters/prepare.html", case=case, spec=spec, form=form, recipient=recipient,
+                           stage=stage, todos=todos, messages=messages,
+                           form_has_errors=bool(form.errors or todos)), status
+
+
+def _context(case, facts, recipient, form):
+    from core.models import EvidenceEntry
+
+    result = service.assess_case(case)
+    chosen = set(form.pieces.data or [])
+    pieces = [e for e in case.entries if e.id in chosen]
+    rules = current_app.extensions["permanence.rules"]
+    grounds = [rules.legal_grounds[slug] for slug in (form.grounds.data or []) if slug in rules.legal_grounds]
+    context = build_context(case, result, facts, volunteer_name=current_user.name, pieces=pieces, grounds=grounds,
+                            urgency=(form.urgency.data or "").strip())
+    context["recipient"] = recipient
+    assert all(isinstance(e, EvidenceEntry) for e in pieces)
+    return context
+
+
+def _generate(case, spec, context, recipient, form):
+    subject, body = form.subject.data.strip(), form.body.data
+    stamp = dt.date.today().isoformat()
+    if spec.kind == "email":
+        files = [(a.filename, a.media_type, service.attachment_path(a.sha256).read_bytes())
+                 for piece in context["pieces"] for a in piece["entry"].attachments]
+        data = build_eml(spec, subject, body, context, files)
+        upload = service.Upload(f"{spec.slug}-{stamp}.eml", data, "message/rfc822")
+        engine = None
+    else:
+        engine = catalogue_module.engine()
+        data = render_pdf(letter_html(spec, subject, body, context), engine=engine)
+        upload = service.check_upload(f"{spec.slug}-{stamp}.pdf", data)
+    entry = service.append_entry(case, kind="letter-generated", occurred_at=service.utcnow(),
+                                 summary=f"{spec.title} – {subject}", by=current_user.email,
+                                 reference=recipient.email or None, uploads=[upload])
+    letter = Letter(case_id=case.id, slug=spec.slug, title=spec.title, kind=spec.kind, subject=subject, body=body,
+                    recipient="\n".join(recipient.lines + ([recipient.email] if recipient.email else [])),
+                    file_name=upload.filename, media_type=upload.media_type, sha256=entry.attachments[0].sha256,
+                    engine=engine, created_by=current_user.email, entry_id=entry.id)
+    db.session.add(letter)
+    service.audit("letter.generate", case, f"{spec.slug} {letter.sha256[:12]}", commit=False)
+    db.session.commit()
+    return letter
+
+
+@bp.route("/archives/<int:letter_id>")
+def download(case_id, letter_id):
+    case = get_case(case_id)
+    letter = db.session.get(Letter, letter_id)
+    if letter is None or letter.case_id != case.id:
+        abort(404)
+    path = service.attachment_path(letter.sha256)
+    if not path.is_file():
+        abort(404)
+    service.audit("letter.download", case, letter.file_name)
+    return Response(path.read_bytes(), mimetype=letter.media_type, headers={
+        "Content-Disposition": f'attachment; filename="{letter.file_name}"', "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "private, no-store"})

@@ -1,0 +1,235 @@
+"""Letters: every letter of every département to PDF with the right local
+address, review and edit, kept with the case, and safe whatever a case holds."""
+import datetime as dt
+import email
+import http.server
+import io
+import re
+import shutil
+import threading
+
+import pytest
+from pypdf import PdfReader
+
+from core import letters as L
+from core.cases import append_entry, assess_case
+from core.extensions import db
+from core.models import Case, Letter
+from core.pdf import render_pdf
+from core.plugin_state import local_facts
+from tests.conftest import csrf_token
+from tests.test_cases import PNG, add_entry, case_id, create_case, token
+
+ENGINES = ["weasyprint"] + (["wkhtmltopdf"] if shutil.which("wkhtmltopdf") else [])
+COVERED = ["04", "05", "06", "13", "14", "33", "83", "84"]
+
+
+def pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def make_case(departement, demarche="conjoint-de-francais", kind="renewal", **extra):
+    today = dt.date.today()
+    case = Case(person_name="T. N.", agdref="1499999903", nationality="malienne", departement=departement,
+                demarche=demarche, kind=kind, permit="cst", expires_on=today - dt.timedelta(days=3),
+                filed_on=today - dt.timedelta(days=70), anef_request_number="1401", contact="06 00 00 00 00", **extra)
+    db.session.add(case)
+    db.session.flush()
+    for day, kind_ in ((15, "pan-attempt"), (8, "pan-attempt")):
+        append_entry(case, kind=kind_, occurred_at=dt.datetime.combine(today - dt.timedelta(days=day), dt.time(9)),
+                     summary="Aucun créneau au PAN", by="t@example.org", result="no-slot")
+    return case
+
+
+@pytest.mark.parametrize("departement", COVERED)
+def test_every_letter_of_every_departement_has_its_recipient_date_object_and_bordereau(app, departement):
+    with app.test_request_context():
+        from flask_login import login_user
+        from core.models import User
+        user = User(email="v@example.org", name="Camille Volontaire", role="benevole", password_hash="x")
+        db.session.add(user)
+        db.session.flush()
+        login_user(user)
+        facts = local_facts()
+        generated = 0
+        for demarche in ("conjoint-de-francais", "salarie"):
+            case = make_case(departement, demarche)
+            result = assess_case(case)
+            for spec in L.catalogue(facts, departement):
+                recipient, missing = L.recipient_for(spec, facts, departement)
+                if missing:
+                    assert missing in ("prefecture-address", "prefecture-email"), (spec.slug, missing)
+                    continue
+                context = L.build_context(case, result, facts, volunteer_name="Camille Volontaire",
+                                          pieces=list(case.entries))
+                context["recipient"] = recipient
+                subject, body = L.render_text(spec, context)
+                text = pdf_text(render_pdf(L.letter_html(spec, subject, body, context)))
+                flat = " ".join(text.split())
+                assert " ".join(recipient.lines[0].split()) in flat, spec.slug
+                assert re.search(r"Le \d{1,2}(er)? \w+ \d{4}", text), spec.slug
+                assert "Objet :" in text and "dossier D-" in text
+                assert "Pièces jointes" in text and "Aucun créneau au PAN" in text
+                if spec.recipient == "tribunal":
+                    assert "PROJET" in text
+                generated += 1
+        db.session.rollback()
+    # DDD, CCC and référé letters everywhere; with a préfecture address (14, 33, 84…) the others too
+    assert generated >= 6
+
+
+def test_the_gironde_postal_filing_goes_to_the_address_of_its_arrete(app):
+    with app.test_request_context():
+        facts = local_facts()
+        spec = next(s for s in L.catalogue(facts, "33") if s.slug == "probleme-anef")
+        recipient, missing = L.recipient_for(spec, facts, "33")
+        assert missing is None and recipient.lines[-2:] == ["2, esplanade Charles de Gaulle", "33000 Bordeaux"]
+
+
+def test_a_letter_needing_a_missing_address_says_so_before_anything_is_generated(benevole_client):
+    case = case_id(create_case(benevole_client, departement="13"))
+    response = benevole_client.get(f"/dossiers/{case}/courriers/demande-api-courrier")
+    assert response.status_code == 409
+    assert "aucune adresse postale de la préfecture n’est enregistrée" in response.get_data(as_text=True)
+    assert "Impossible à préparer pour le département 13" in benevole_client.get(f"/dossiers/{case}/courriers").get_data(as_text=True)
+
+
+def prepare(client, case, slug, **fields):
+    url = f"/dossiers/{case}/courriers/{slug}"
+    data = {"csrf_token": token(client, url), "prepare": "1", **fields}
+    return client.post(url, data=data)
+
+
+def test_review_edit_generate_and_find_the_pdf_again_exactly(app, benevole_client):
+    case = case_id(create_case(benevole_client, anef_request_number="1401202411040000"))
+    add_entry(benevole_client, case, files=[("capture.png", PNG)], summary="Aucune API sur le compte ANEF")
+    with app.app_context():
+        entry_id = db.session.get(Case, case).entries[0].id
+    review = prepare(benevole_client, case, "demande-api-courrier", pieces=str(entry_id),
+                     urgency="l'agence d'intérim suspend ses missions.").get_data(as_text=True)
+    assert "Relire et modifier" in review and "URGENT : Mise à disposition" in review
+    body = re.search(r'<textarea[^>]*name="body"[^>]*>(.*?)</textarea>', review, re.S).group(1)
+    import html as html_module
+    body = html_module.unescape(body) + "\n\nPS : **ajout du bénévole**."
+    url = f"/dossiers/{case}/courriers/demande-api-courrier"
+    response = benevole_client.post(url, data={"csrf_token": csrf_token(review), "generate": "1", "pieces": str(entry_id),
+                                               "subject": "URGENT : API pour T. N.", "body": body})
+    assert response.status_code == 302
+    with app.app_context():
+        letter = db.session.scalar(db.select(Letter).where(Letter.case_id == case))
+        assert letter.subject == "URGENT : API pour T. N." and "ajout du bénévole" in letter.body
+        letter_id, digest = letter.id, letter.sha256
+        kinds = [e.kind for e in db.session.get(Case, case).entries]
+    assert kinds[-1] == "letter-generated"
+    first = benevole_client.get(f"/dossiers/{case}/courriers/archives/{letter_id}")
+    again = benevole_client.get(f"/dossiers/{case}/courriers/archives/{letter_id}")
+    assert first.mimetype == "application/pdf" and first.data == again.data
+    import hashlib
+    assert hashlib.sha256(first.data).hexdigest() == digest
+    text = pdf_text(first.data)
+    assert "URGENT : API pour T. N." in text and "ajout du bénévole" in text and "Aucune API sur le compte ANEF" in text
+    page = benevole_client.get(f"/dossiers/{case}").get_data(as_text=True)
+    assert "courrier généré" in page and digest in page
+
+
+def test_a_text_still_holding_elements_to_complete_is_not_generated(app, benevole_client):
+    case = case_id(create_case(benevole_client, agdref="", filed_on=""))
+    review = prepare(benevole_client, case, "demande-api-courrier").get_data(as_text=True)
+    body = re.search(r'<textarea[^>]*name="body"[^>]*>(.*?)</textarea>', review, re.S).group(1)
+    import html as html_module
+    response = benevole_client.post(f"/dossiers/{case}/courriers/demande-api-courrier", data={
+        "csrf_token": csrf_token(review), "generate": "1", "subject": "URGENT", "body": html_module.unescape(body)})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Des éléments restent à compléter" in page and "numéro AGDREF" in page
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Letter.id))) == 0
+
+
+def test_an_email_comes_as_an_eml_and_a_mailto_link(app, benevole_client):
+    case = case_id(create_case(benevole_client, anef_request_number="1401202411040000"))
+    review = prepare(benevole_client, case, "demande-api-courriel", urgency="perte d'emploi imminente.").get_data(as_text=True)
+    body = re.search(r'<textarea[^>]*name="body"[^>]*>(.*?)</textarea>', review, re.S).group(1)
+    import html as html_module
+    benevole_client.post(f"/dossiers/{case}/courriers/demande-api-courriel", data={
+        "csrf_token": csrf_token(review), "generate": "1", "subject": "URGENT : API", "body": html_module.unescape(body)})
+    page = benevole_client.get(f"/dossiers/{case}/courriers").get_data(as_text=True)
+    assert "mailto:pref-etrangers%40calvados.gouv.fr?subject=URGENT%20%3A%20API" in page
+    with app.app_context():
+        letter_id = db.session.scalar(db.select(Letter.id).where(Letter.case_id == case))
+    eml = benevole_client.get(f"/dossiers/{case}/courriers/archives/{letter_id}")
+    message = email.message_from_bytes(eml.data)
+    assert eml.mimetype == "message/rfc822"
+    assert message["To"] == "pref-etrangers@calvados.gouv.fr" and message["Subject"] == "URGENT : API"
+
+
+def test_the_calvados_plugin_letter_is_offered_and_fills_in(app, benevole_client):
+    case = case_id(create_case(benevole_client))
+    page = prepare(benevole_client, case, "calvados-urgent-api").get_data(as_text=True)
+    assert "rupture de séjour" in page and "M. K." in page
+
+
+def test_the_restricted_markup_escapes_everything_else():
+    html = str(L.body_to_html("Bonjour **toi**\n\n- un\n- <b>deux</b>\n\n<script>alert(1)</script>"))
+    assert "<strong>toi</strong>" in html and "<li>un</li>" in html
+    assert "&lt;b&gt;deux&lt;/b&gt;" in html and "<script>" not in html
+
+
+class Recorder(http.server.BaseHTTPRequestHandler):
+    hits = []
+
+    def do_GET(self):  # noqa: N802
+        Recorder.hits.append(self.path)
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b"body { color: red }")
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def local_server():
+    server = http.server.HTTPServer(("127.0.0.1", 0), Recorder)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    Recorder.hits.clear()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+HOSTILE = ('<img src="file:///etc/passwd"> <a rel="attachment" href="file:///etc/passwd">pj</a> '
+           '<link rel="stylesheet" href="{server}/evil.css"><img src="{server}/pixel.png">')
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_nothing_typed_in_a_case_reaches_a_local_file_or_the_network(app, local_server, engine):
+    hostile = HOSTILE.format(server=local_server)
+    with app.test_request_context():
+        from flask_login import login_user
+        from core.models import User
+        user = User(email="v@example.org", name=hostile, role="benevole", password_hash="x")
+        db.session.add(user)
+        db.session.flush()
+        login_user(user)
+        case = make_case("14", person_name=None) if False else make_case("14")
+        case.person_name = hostile[:120]
+        case.nationality = hostile[:80]
+        facts = local_facts()
+        spec = next(s for s in L.catalogue(facts, "14") if s.slug == "demande-api-courrier")
+        recipient, _ = L.recipient_for(spec, facts, "14")
+        context = L.build_context(case, assess_case(case), facts, volunteer_name=hostile, pieces=[], urgency=hostile)
+        context["recipient"] = recipient
+        subject, body = L.render_text(spec, context)
+        data = render_pdf(L.letter_html(spec, subject + hostile, body + "\n\n" + hostile, context), engine=engine)
+        db.session.rollback()
+    assert b"root:x:0:0" not in data and b"/EmbeddedFile" not in data
+    assert "file:///etc/passwd" in pdf_text(data)  # shown as the text it is, never fetched
+    assert Recorder.hits == []
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_even_raw_html_given_to_the_engine_fetches_nothing(local_server, engine):
+    raw = "<html><body><p>Texte</p>" + HOSTILE.format(server=local_server) + "</body></html>"
+    data = render_pdf(raw, engine=engine)
+    assert b"root:x:0:0" not in data and b"/EmbeddedFile" not in data
+    assert Recorder.hits == []
