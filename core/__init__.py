@@ -29,6 +29,7 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True,
                 template_folder=str(PROJECT_ROOT / "templates"),
                 static_folder=str(PROJECT_ROOT / "static"))
+    app.url_map.converters["int"] = security.BoundedIntConverter
     app.config.from_mapping(from_environment())
     if config:
         app.config.from_mapping(config)

@@ -27,6 +27,12 @@ def rules():
     return current_app.extensions["permanence.rules"]
 
 
+def local_date(moment: dt.datetime) -> dt.date:
+    """The day a stored (UTC) moment fell on for the people concerned (Europe/Paris by default)."""
+    from flask_babel import get_timezone
+    return moment.replace(tzinfo=dt.UTC).astimezone(get_timezone()).date()
+
+
 # --- the rules, applied to a case -----------------------------------------------
 
 def situation_of(case: Case, on: dt.date) -> Situation:
@@ -41,7 +47,7 @@ def assess_case(case: Case, on: dt.date | None = None) -> LocalAssessment:
 
 def progress_of(case: Case, assessment: LocalAssessment) -> LadderProgress:
     corrected = {entry.corrects_id for entry in case.entries if entry.corrects_id}
-    facts = [LoggedFact(entry.kind, entry.occurred_at.date(), entry.result)
+    facts = [LoggedFact(entry.kind, local_date(entry.occurred_at), entry.result)
              for entry in case.entries if entry.id not in corrected]
     return ladder_progress(assessment.assessment.escalation, facts, rules().refere_readiness)
 
@@ -115,13 +121,16 @@ def attachment_path(sha256: str) -> Path:
 
 
 def _store(upload: Upload) -> str:
+    import tempfile
+
     digest = sha256_of(upload.data)
     path = attachment_path(digest)
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(".part")
-        temporary.write_bytes(upload.data)
-        temporary.replace(path)
+        # A private temporary name: two uploads of the same file at once both succeed.
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{digest[:8]}", delete=False) as temporary:
+            temporary.write(upload.data)
+        Path(temporary.name).replace(path)
     return digest
 
 
@@ -130,7 +139,7 @@ def record_of(entry: EvidenceEntry) -> EntryRecord:
                        occurred_at=entry.occurred_at, recorded_at=entry.recorded_at, recorded_by=entry.recorded_by,
                        summary=entry.summary, url=entry.url, reference=entry.reference, result=entry.result,
                        corrects_sequence=entry.corrects.sequence if entry.corrects else None,
-                       attachment_hashes=tuple(a.sha256 for a in entry.attachments),
+                       attachments=tuple((a.sha256, a.filename, a.media_type, a.size) for a in entry.attachments),
                        previous_hash=entry.previous_hash)
 
 
@@ -152,6 +161,7 @@ def append_entry(case: Case, *, kind: str, occurred_at: dt.datetime, summary: st
             entry.attachments.append(Attachment(filename=upload.filename, media_type=upload.media_type,
                                                 size=len(upload.data), sha256=digest))
         entry.entry_hash = record_of(entry).digest()
+        case.evidence_count, case.evidence_head = entry.sequence, entry.entry_hash
         db.session.add(entry)
         try:
             db.session.flush()
@@ -162,7 +172,7 @@ def append_entry(case: Case, *, kind: str, occurred_at: dt.datetime, summary: st
                 corrects = db.session.get(EvidenceEntry, corrects.id)
             continue
         refresh_deadlines(case)
-        audit("evidence.add", case, f"#{entry.sequence} {kind}", commit=False)
+        audit("evidence.add", case, f"#{entry.sequence} {kind} {entry.entry_hash}", commit=False)
         db.session.commit()
         return entry
     raise RuntimeError("could not append to the evidence chain")
@@ -178,7 +188,7 @@ def verify_case(case: Case) -> ChainCheck:
                 problems.setdefault(entry.sequence, "attachment-missing")
             elif sha256_of(path.read_bytes()) != attachment.sha256:
                 problems.setdefault(entry.sequence, "attachment-changed")
-    return verify_chain(records, problems)
+    return verify_chain(records, problems, head=(case.evidence_count, case.evidence_head))
 
 
 # --- export for a lawyer -----------------------------------------------------------
@@ -188,10 +198,11 @@ def manifest_of(case: Case) -> dict:
         "format": "permanence-evidence-manifest/1",
         "case": case.reference,
         "generated_at": utcnow().isoformat(timespec="seconds") + "Z",
-        "hash": "sha256 of the canonical JSON of each entry (see docs/evidence.md), chained by 'previous'",
-        "entries": [dict(json.loads(record_of(entry).canonical()), hash=entry.entry_hash,
-                         attachments=[{"file": exported_name(entry, a), "sha256": a.sha256, "size": a.size}
-                                      for a in entry.attachments])
+        "hash": "sha256 of the canonical JSON of 'hashed' (sorted keys, no spaces, UTF-8), chained by "
+                "'previous' (docs/evidence.md)",
+        "head": {"entries": case.evidence_count, "hash": case.evidence_head},
+        "entries": [{"hashed": record_of(entry).hashed_fields(), "hash": entry.entry_hash,
+                     "files": [exported_name(entry, a) for a in entry.attachments]}
                     for entry in case.entries],
     }
 
@@ -208,7 +219,9 @@ def export_zip(case: Case) -> bytes:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for entry in case.entries:
             for attachment in entry.attachments:
-                archive.write(attachment_path(attachment.sha256), exported_name(entry, attachment))
+                path = attachment_path(attachment.sha256)
+                if path.is_file():  # a missing file is reported by the bordereau's verification
+                    archive.write(path, exported_name(entry, attachment))
         from core.messages import evidence_kind_label
         html = render_template("cases/bordereau.html", case=case, check=verify_case(case), now=utcnow(),
                                evidence_kind_label=evidence_kind_label, exported_name=exported_name)

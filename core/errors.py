@@ -17,6 +17,9 @@ def init_app(app):
 
 def _make_handler(code):
     def handler(error):
+        if code == 500:  # a failed statement leaves the session unusable: the page must still render
+            from core.extensions import db
+            db.session.rollback()
         messages = {
             400: _("The request is not valid."),
             403: _("Your role does not give access to this page."),

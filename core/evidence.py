@@ -40,20 +40,26 @@ class EntryRecord:
     reference: str | None
     result: str | None
     corrects_sequence: int | None
-    attachment_hashes: tuple[str, ...]
+    #: One (sha256, filename, media_type, size) per attached file.
+    attachments: tuple[tuple[str, str, str, int], ...]
     previous_hash: str
 
-    def canonical(self) -> bytes:
-        payload = {
+    def hashed_fields(self) -> dict:
+        return {
             "case": self.case_id, "sequence": self.sequence, "kind": self.kind,
             "occurred_at": self.occurred_at.isoformat(timespec="seconds"),
             "recorded_at": self.recorded_at.isoformat(timespec="seconds"),
             "recorded_by": self.recorded_by, "summary": self.summary, "url": self.url or "",
             "reference": self.reference or "", "result": self.result or "",
-            "corrects": self.corrects_sequence, "attachments": sorted(self.attachment_hashes),
+            "corrects": self.corrects_sequence,
+            "attachments": [{"sha256": sha, "filename": name, "media_type": media, "size": size}
+                            for sha, name, media, size in sorted(self.attachments)],
             "previous": self.previous_hash,
         }
-        return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+    def canonical(self) -> bytes:
+        return json.dumps(self.hashed_fields(), ensure_ascii=False, sort_keys=True,
+                          separators=(",", ":")).encode("utf-8")
 
     def digest(self) -> str:
         return hashlib.sha256(self.canonical()).hexdigest()
@@ -64,16 +70,21 @@ class ChainCheck:
     ok: bool
     entries: int
     broken_sequence: int | None = None
-    reason: str | None = None  # entry-changed, chain-broken, attachment-changed, attachment-missing
+    reason: str | None = None  # entry-changed, chain-broken, attachment-changed, attachment-missing, entries-missing
 
 
 def verify_chain(records: Sequence[tuple[EntryRecord, str]],
-                 attachment_checks: dict[int, str | None] | None = None) -> ChainCheck:
+                 attachment_checks: dict[int, str | None] | None = None,
+                 head: tuple[int, str | None] | None = None) -> ChainCheck:
     """Check ``(record, stored_hash)`` pairs in sequence order.
 
     ``attachment_checks`` maps a sequence to a problem with its files on disk
     ("attachment-changed" or "attachment-missing"), found by the caller.
+    ``head`` is the recorded (number of entries, last hash): the last entries
+    cannot be removed unnoticed.
     """
+    if head is not None and (head[0] != len(records) or (records and head[1] != records[-1][1])):
+        return ChainCheck(False, len(records), min(head[0], len(records) + 1) or 1, "entries-missing")
     previous = GENESIS
     for expected_sequence, (record, stored_hash) in enumerate(records, start=1):
         if record.sequence != expected_sequence or record.previous_hash != previous:

@@ -235,8 +235,10 @@ def build_context(case, result, facts, *, volunteer_name: str, pieces, grounds=(
     entries = [e for e in case.entries if e.id not in corrected]
     failed = [e for e in entries if e.kind in ("pan-attempt", "appointment-attempt") and e.result == "no-slot"]
 
+    from core.cases import local_date
+
     def entry_line(entry):
-        return f"le {long_date(entry.occurred_at.date())} : {evidence_kind_label(entry.kind)} – {entry.summary}"
+        return f"le {long_date(local_date(entry.occurred_at))} : {evidence_kind_label(entry.kind)} – {entry.summary}"
 
     permit_label = LETTER_PERMIT_NAMES.get(case.permit or "", todo("titre détenu"))
     return {
@@ -259,7 +261,7 @@ def build_context(case, result, facts, *, volunteer_name: str, pieces, grounds=(
         "required_information": [item for v in facts.pan_vectors(case.departement) for item in v.required_information],
         "diligences": [entry_line(e) for e in entries],
         "failed_attempts": [entry_line(e) for e in failed],
-        "failed_weeks": len({e.occurred_at.date().isocalendar()[:2] for e in failed}),
+        "failed_weeks": len({local_date(e.occurred_at).isocalendar()[:2] for e in failed}),
         "pieces": [{"label": entry_line(e), "entry": e} for e in pieces],
         "grounds": list(grounds), "urgency": urgency or todo("en quoi la situation est urgente"),
         "sender": {"name": volunteer_name, "organisation": current_app.config["ASSOCIATION_NAME"],

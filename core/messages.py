@@ -245,6 +245,7 @@ def describe_chain_check(check) -> str:
         "chain-broken": _("the chain is broken there (an entry was removed or reordered)"),
         "attachment-changed": _("one of its attachments was changed"),
         "attachment-missing": _("one of its attachments is missing"),
+        "entries-missing": _("entries recorded at the end of the log are missing"),
     }[check.reason]
     return _("The log has been tampered with: entry #%(sequence)d – %(reason)s.", sequence=check.broken_sequence,
              reason=reason)

@@ -149,7 +149,6 @@ class Case(db.Model):
     permit: Mapped[str | None] = mapped_column(String(40))
     expires_on: Mapped[dt.date | None]
     filed_on: Mapped[dt.date | None]
-    filing_channel: Mapped[str | None] = mapped_column(String(10))
     anef_request_number: Mapped[str | None] = mapped_column(String(40))
     favorable_decision_on: Mapped[dt.date | None]
     ephoto_taken_on: Mapped[dt.date | None]
@@ -160,6 +159,10 @@ class Case(db.Model):
     closed_at: Mapped[dt.datetime | None]
     #: Two volunteers saving the same case at once: the second is told, not overwritten.
     version: Mapped[int] = mapped_column(default=1)
+    #: The head of the evidence chain (number of entries, last hash), so that
+    #: removing the last entries is detected too (core/cases.py, verify_case).
+    evidence_count: Mapped[int] = mapped_column(default=0)
+    evidence_head: Mapped[str | None] = mapped_column(String(64))
 
     assigned_to = db.relationship("User", foreign_keys=[assigned_to_id])
     documents = db.relationship("HeldDocument", back_populates="case", cascade="all, delete-orphan",

@@ -7,6 +7,7 @@ import secrets
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, request
+from werkzeug.routing import IntegerConverter
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -41,6 +42,34 @@ def is_public_endpoint(endpoint: str | None) -> bool:
         return True
     view = current_app.view_functions.get(endpoint)
     return bool(getattr(view, "is_public", False))
+
+
+class BoundedIntConverter(IntegerConverter):
+    """Database ids fit in 32 bits: a longer number is a 404, not an overflow (500)."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+MAX_ID = 2**31 - 1
+
+
+def bounded_int(value, default: int = 1) -> int:
+    """A query-string number (page, case) within what the database accepts."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return default
+    return min(max(number, 1), MAX_ID)
+
+
+def refuse_nul_bytes():
+    """No text a person types contains NUL; PostgreSQL refuses it in a column."""
+    for values in (request.args, request.form):
+        for value in values.values():
+            if "\x00" in value:
+                abort(400)
 
 
 def require_login():
@@ -79,3 +108,4 @@ def init_app(app):
     login_manager.session_protection = "strong"
     # Registered before CSRFProtect, so an anonymous POST is sent to the login page.
     app.before_request(require_login)
+    app.before_request(refuse_nul_bytes)

@@ -178,19 +178,31 @@ def test_the_lawyers_zip_has_the_pieces_a_bordereau_pdf_and_the_manifest(app, be
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(archive.read("bordereau.pdf"))).pages)
     assert "Bordereau de pièces" in text and "Courriel URGENT à la préfecture" in text and "intègre" in text
     manifest = json.loads(archive.read("manifest.json"))
-    assert [e["sequence"] for e in manifest["entries"]] == [1, 2]
-    assert manifest["entries"][1]["previous"] == manifest["entries"][0]["hash"]
-    from core.evidence import EntryRecord
-    first = manifest["entries"][0]
-    record = EntryRecord(case_id=first["case"], sequence=1, kind=first["kind"],
-                         occurred_at=dt.datetime.fromisoformat(first["occurred_at"]),
-                         recorded_at=dt.datetime.fromisoformat(first["recorded_at"]), recorded_by=first["recorded_by"],
-                         summary=first["summary"], url=first["url"] or None, reference=first["reference"] or None,
-                         result=first["result"] or None, corrects_sequence=first["corrects"],
-                         attachment_hashes=tuple(first["attachments_sha256"] if "attachments_sha256" in first
-                                                 else [a["sha256"] for a in first["attachments"]]),
-                         previous_hash=first["previous"])
-    assert record.digest() == first["hash"]  # anyone can recompute it from the manifest
+    assert [e["hashed"]["sequence"] for e in manifest["entries"]] == [1, 2]
+    assert manifest["entries"][1]["hashed"]["previous"] == manifest["entries"][0]["hash"]
+    assert manifest["head"] == {"entries": 2, "hash": manifest["entries"][1]["hash"]}
+    import hashlib
+    for entry in manifest["entries"]:  # anyone can recompute the chain from the manifest alone
+        canonical = json.dumps(entry["hashed"], ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        assert hashlib.sha256(canonical.encode("utf-8")).hexdigest() == entry["hash"]
+    assert manifest["entries"][0]["files"] == ["pieces/001-1-capture.png"]
+
+
+def test_deleting_the_last_entry_is_detected(app, benevole_client, case):
+    for text in ("un", "deux"):
+        add_entry(benevole_client, case, summary=text)
+    with app.app_context():
+        db.session.execute(db.delete(EvidenceEntry).where(EvidenceEntry.case_id == case, EvidenceEntry.sequence == 2))
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["cases", "verify", f"D-{case:05d}"])
+    assert result.exit_code != 0 and "des entrées enregistrées à la fin du journal manquent" in result.output
+
+
+def test_huge_ids_and_hostile_search_text_are_refused_cleanly(benevole_client):
+    assert benevole_client.get("/dossiers/99999999999999999999").status_code == 404
+    assert benevole_client.get("/dossiers?page=99999999999999999999").status_code == 200
+    assert benevole_client.get("/dossiers?q=" + "%_" * 30000).status_code == 200
+    assert benevole_client.get("/dossiers?q=abc%00def").status_code == 400
 
 
 def test_the_dashboard_lists_cases_with_a_date_in_the_next_30_days_most_urgent_first(benevole_client):

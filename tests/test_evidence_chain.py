@@ -15,7 +15,7 @@ def chain(*summaries):
         record = EntryRecord(case_id=1, sequence=sequence, kind="note", occurred_at=dt.datetime(2025, 1, sequence),
                              recorded_at=dt.datetime(2025, 1, sequence, 12), recorded_by="a@example.org",
                              summary=summary, url=None, reference=None, result=None, corrects_sequence=None,
-                             attachment_hashes=(), previous_hash=previous)
+                             attachments=(), previous_hash=previous)
         previous = record.digest()
         records.append((record, previous))
     return records
@@ -40,10 +40,18 @@ def test_removing_an_entry_breaks_the_chain_where_it_was():
     assert (check.ok, check.broken_sequence, check.reason) == (False, 3, "chain-broken")
 
 
-def test_the_hash_covers_the_attachments():
+def test_the_hash_covers_the_attachments_and_their_names():
     record, _ = chain("un")[0]
-    with_file = EntryRecord(**{**record.__dict__, "attachment_hashes": ("a" * 64,)})
-    assert with_file.digest() != record.digest()
+    with_file = EntryRecord(**{**record.__dict__, "attachments": (("a" * 64, "capture.png", "image/png", 10),)})
+    renamed = EntryRecord(**{**record.__dict__, "attachments": (("a" * 64, "autre.png", "image/png", 10),)})
+    assert len({record.digest(), with_file.digest(), renamed.digest()}) == 3
+
+
+def test_removing_the_last_entries_is_detected_with_the_recorded_head():
+    records = chain("un", "deux", "trois")
+    check = verify_chain(records[:2], head=(3, records[2][1]))
+    assert (check.ok, check.reason) == (False, "entries-missing")
+    assert verify_chain(records, head=(3, records[2][1])).ok
 
 
 def test_files_are_recognised_by_their_content():

@@ -207,7 +207,7 @@ def test_nothing_typed_in_a_case_reaches_a_local_file_or_the_network(app, local_
     with app.test_request_context():
         from flask_login import login_user
         from core.models import User
-        user = User(email="v@example.org", name=hostile, role="benevole", password_hash="x")
+        user = User(email="v@example.org", name=hostile[:120], role="benevole", password_hash="x")
         db.session.add(user)
         db.session.flush()
         login_user(user)

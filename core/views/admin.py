@@ -15,7 +15,7 @@ from core.extensions import db
 from core.models import MIN_PASSWORD_LENGTH, AuditEvent, Role, User
 from core.plugin_state import PluginStateError, disabled_by_configuration, enabled_names, registry, set_enabled
 from core.registry import DuplicateClaimError
-from core.security import role_required
+from core.security import bounded_int, role_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -131,8 +131,8 @@ def user_action(user_id, action):
 @role_required(Role.ADMIN)
 def audit_log():
     query = db.select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-    case_id = request.args.get("case", type=int)
+    case_id = bounded_int(request.args.get("case"), default=0) if request.args.get("case") else None
     if case_id:
         query = query.where(AuditEvent.case_id == case_id)
-    page = db.paginate(query, page=max(request.args.get("page", 1, type=int) or 1, 1), per_page=50, error_out=False)
+    page = db.paginate(query, page=bounded_int(request.args.get("page")), per_page=50, error_out=False)
     return render_template("admin/audit.html", page=page, case_id=case_id)

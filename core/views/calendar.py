@@ -54,6 +54,8 @@ def feed(token):
         db.select(CaseDeadline, Case).join(Case).where(Case.assigned_to_id == user.id, Case.status != "closed",
                                                       CaseDeadline.date >= dt.date.today() - dt.timedelta(days=30))
         .order_by(CaseDeadline.date)).all()
+    from core.cases import audit
+    audit("calendar.feed", detail=user.email)
     stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Permanence//Echeances//FR", "CALSCALE:GREGORIAN",
              f"X-WR-CALNAME:{_escape(_('Permanence – deadlines'))}"]
@@ -79,5 +81,7 @@ def manage():
         else:
             current_user.calendar_token = secrets.token_urlsafe(32)
             flash(_("Your new calendar link is ready; the previous one, if any, no longer works."), "success")
+        from core.cases import audit
+        audit("calendar.revoke" if request.form.get("action") == "revoke" else "calendar.create", commit=False)
         db.session.commit()
     return redirect(url_for("auth.account", _anchor="calendrier"))

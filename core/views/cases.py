@@ -26,7 +26,7 @@ from core.extensions import db
 from core.facts import INSEE_DEPARTEMENT
 from core.models import Case, CaseDeadline, CaseStatus, EvidenceEntry, HeldDocument, Role, User, utcnow
 from core.rules import SituationError
-from core.security import role_required
+from core.security import bounded_int, role_required
 from core.views.assessment import PERMIT_LABELS, in_supported_range, sort_key
 
 bp = Blueprint("cases", __name__, url_prefix="/dossiers")
@@ -163,10 +163,10 @@ def _covered():
 @bp.route("")
 def index():
     query = db.select(Case)
-    q = (request.args.get("q") or "").strip()
+    q = (request.args.get("q") or "").strip()[:120]
     if q:
-        like = f"%{q.lower()}%"
-        query = query.where(or_(db.func.lower(Case.person_name).like(like), Case.agdref == q))
+        escaped = q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(or_(db.func.lower(Case.person_name).like(f"%{escaped}%", escape="\\"), Case.agdref == q))
     for name in ("departement", "demarche", "status"):
         value = (request.args.get(name) or "").strip()
         if value:
@@ -180,20 +180,27 @@ def index():
         query = query.order_by(Case.updated_at.desc())
     else:  # by next deadline, cases without one last
         query = query.order_by(next_date.is_(None), next_date, Case.updated_at.desc())
-    page = request.args.get("page", 1, type=int) or 1
-    pagination = db.paginate(query, page=max(page, 1), per_page=PAGE_SIZE, error_out=False)
+    pagination = db.paginate(query, page=bounded_int(request.args.get("page")), per_page=PAGE_SIZE, error_out=False)
     rules = current_app.extensions["permanence.rules"]
+    service.audit("case.list", detail=request.query_string.decode(errors="replace")[:500])
     return render_template("cases/index.html", pagination=pagination, q=q, rules=rules, today=today,
                            next_deadline=service.next_deadline, messages=messages, covered=_covered())
 
 
 # --- creation and edition ------------------------------------------------------------
 
+CASE_FIELDS = ("person_name", "agdref", "nationality", "contact", "departement", "demarche", "kind", "permit",
+               "expires_on", "filed_on", "anef_request_number", "favorable_decision_on", "ephoto_taken_on", "note")
+
+
 def _apply(form: CaseForm, case: Case) -> None:
-    for name in ("person_name", "agdref", "nationality", "contact", "departement", "demarche", "kind", "expires_on",
-                 "filed_on", "anef_request_number", "favorable_decision_on", "ephoto_taken_on", "note"):
+    for name in CASE_FIELDS:
         setattr(case, name, getattr(form, name).data or None)
-    case.permit = form.permit.data or None
+
+
+def _changes(form: CaseForm, case: Case) -> list[str]:
+    """The names of the fields this save changes (for the audit log, not their values)."""
+    return [name for name in CASE_FIELDS if (getattr(form, name).data or None) != getattr(case, name)]
 
 
 def _check_with_rules(form: CaseForm, case: Case) -> bool:
@@ -232,25 +239,31 @@ def edit(case_id):
     if request.method == "GET":
         form.permit.data = case.permit or ""
         form.version.data = str(case.version)
+        service.audit("case.edit-form", case)
     conflict = False
     if form.validate_on_submit():
         if form.version.data != str(case.version):
             conflict = True
         else:
-            _apply(form, case)
-            if _check_with_rules(form, case):
-                service.refresh_deadlines(case)
-                service.audit("case.update", case, commit=False)
-                try:
+            try:
+                with db.session.no_autoflush:  # nothing is written before the commit below
+                    changed = _changes(form, case)
+                    _apply(form, case)
+                    valid = _check_with_rules(form, case)
+                    if valid:
+                        service.refresh_deadlines(case)
+                        service.audit("case.update", case, ", ".join(changed), commit=False)
+                if valid:
                     db.session.commit()
-                except StaleDataError:  # saved by someone else between our read and our write
-                    db.session.rollback()
-                    conflict = True
                 else:
+                    db.session.rollback()
+            except StaleDataError:  # saved by someone else between our read and our write
+                db.session.rollback()
+                conflict = True
+            else:
+                if valid:
                     flash(_("Case saved."), "success")
                     return redirect(url_for("cases.show", case_id=case.id))
-            else:
-                db.session.rollback()
     if conflict:
         db.session.rollback()
         case = get_case(case_id)
