@@ -5,9 +5,10 @@
 #   libpango-1.0-0 libpangoft2-1.0-0 WeasyPrint, which renders the PDFs
 #   libharfbuzz-subset0              WeasyPrint's font subsetting (small, fast PDFs)
 #   fonts-dejavu-core                the fonts the PDFs use
+#   wkhtmltopdf                      the second PDF engine (PDF_ENGINE=wkhtmltopdf), tested too
 # Usage: scripts/system-deps.sh [extra-package ...]   (CI adds postgresql)
 set -euo pipefail
-packages=(chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core "$@")
+packages=(chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core wkhtmltopdf "$@")
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
