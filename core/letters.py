@@ -227,7 +227,7 @@ def build_context(case, result, facts, *, volunteer_name: str, pieces, grounds=(
                   today: dt.date | None = None) -> dict:
     """Everything a letter template may use. Unknown values are « [à compléter : …] »
     markers, which the review step asks the volunteer to fill."""
-    from core.messages import evidence_kind_label, long_date
+    from core.messages import departement_name, evidence_kind_label, long_date
 
     today = today or dt.date.today()
     a = result.assessment
@@ -247,6 +247,7 @@ def build_context(case, result, facts, *, volunteer_name: str, pieces, grounds=(
                    "agdref": case.agdref or todo("numéro AGDREF"), "birth_date": todo("date de naissance"),
                    "birth_place": todo("lieu de naissance")},
         "demarche": a.demarche.label,
+        "departement_label": f"{case.departement} – {departement_name(case.departement)}",
         "kind_label": "première demande" if case.kind == "first" else "renouvellement",
         "permit": {"label": permit_label, "valid_from": todo("début de validité du titre"),
                    "expires_on": long_date(case.expires_on) if case.expires_on else todo("date d'expiration"),

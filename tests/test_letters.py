@@ -67,6 +67,7 @@ def test_every_letter_of_every_departement_has_its_recipient_date_object_and_bor
                 text = pdf_text(render_pdf(L.letter_html(spec, subject, body, context)))
                 flat = " ".join(text.split())
                 assert " ".join(recipient.lines[0].split()) in flat, spec.slug
+                assert " ".join(recipient.lines[-1].split()) in flat, spec.slug  # e.g. the postcode and city
                 assert re.search(r"Le \d{1,2}(er)? \w+ \d{4}", text), spec.slug
                 assert "Objet :" in text and "dossier D-" in text
                 assert "Pièces jointes" in text and "Aucun créneau au PAN" in text
