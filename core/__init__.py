@@ -24,7 +24,7 @@ def create_app(config: dict | None = None) -> Flask:
     from core.plugin_state import check_startup_claims
     from core.registry import PluginRegistry
     from core.rules import load_rules
-    from core.views import admin, api, assessment, auth, calendar, cases, departements, letters, main
+    from core.views import admin, api, assessment, auth, calendar, cases, departements, letters, main, privacy, stats
 
     app = Flask(__name__, instance_relative_config=True,
                 template_folder=str(PROJECT_ROOT / "templates"),
@@ -56,7 +56,7 @@ def create_app(config: dict | None = None) -> Flask:
     security.init_app(app)  # before CSRF: anonymous requests go to the login page first
     csrf.init_app(app)
     for blueprint in (auth.bp, main.bp, cases.bp, letters.bp, calendar.bp, assessment.bp, departements.bp, admin.bp,
-                      api.bp):
+                      api.bp, stats.bp, privacy.bp):
         app.register_blueprint(blueprint)
     errors.init_app(app)
     cli.init_app(app)

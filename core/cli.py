@@ -17,6 +17,8 @@ plugins_cli = AppGroup("plugins", help="List, enable, disable and check départe
 users_cli = AppGroup("users", help="Manage the intranet's accounts.")
 demo_cli = AppGroup("demo", help="Demo data for a first look (never in production).")
 cases_cli = AppGroup("cases", help="Case files: verify evidence logs, refresh deadlines.")
+retention_cli = AppGroup("retention", help="Delete the personal data of cases closed long ago.")
+stats_cli = AppGroup("stats", help="Statistics exports of several instances.")
 
 
 @plugins_cli.command("list")
@@ -209,6 +211,40 @@ def cases_refresh_deadlines():
     click.echo(_("%(count)d case(s) refreshed.", count=count))
 
 
+@retention_cli.command("run")
+@click.option("--dry-run", is_flag=True, help="Only list what would be deleted.")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="The date to count from (default: today).")
+def retention_run(dry_run, today):
+    """Delete the personal data of cases closed more than RETENTION_MONTHS ago, keeping anonymous counts."""
+    import datetime as dt
+
+    from core.retention import delete_for_retention, expired_cases
+
+    day = today.date() if today else dt.date.today()
+    cases = expired_cases(day)
+    for case in cases:
+        click.echo(_("%(reference)s, closed on %(date)s", reference=case.reference, date=case.closed_at.date()))
+        if not dry_run:
+            delete_for_retention(case, day)
+    if dry_run:
+        click.echo(_("%(count)d case(s) would be deleted (dry run: nothing deleted).", count=len(cases)))
+    else:
+        click.echo(_("%(count)d case(s) deleted; their anonymous counts are kept.", count=len(cases)))
+
+
+@stats_cli.command("merge")
+@click.argument("files", nargs=-1, required=True, type=click.File("r", encoding="utf-8"))
+@click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-", show_default=True)
+def stats_merge(files, output):
+    """Merge the CSV exports (permanence-stats/1) of several instances."""
+    from core.stats import MergeError, merge_csv
+
+    try:
+        output.write(merge_csv([f.read() for f in files], current_app.config["STATS_SUPPRESSION_THRESHOLD"]))
+    except MergeError as error:
+        raise click.ClickException(str(error)) from None
+
+
 def init_app(app):
-    for group in (plugins_cli, users_cli, demo_cli, cases_cli):
+    for group in (plugins_cli, users_cli, demo_cli, cases_cli, retention_cli, stats_cli):
         app.cli.add_command(group)

@@ -39,6 +39,10 @@ def from_environment(environ: Mapping[str, str] = os.environ) -> dict:
         # separated by "|") and the city written before the date.
         "ASSOCIATION_ADDRESS": environ.get("PERMANENCE_ASSOCIATION_ADDRESS", ""),
         "ASSOCIATION_CITY": environ.get("PERMANENCE_ASSOCIATION_CITY", ""),
+        # A closed case's personal data is deleted this many months after closing.
+        "RETENTION_MONTHS": int(environ.get("PERMANENCE_RETENTION_MONTHS", "24")),
+        # Statistics leaving the intranet withhold any count below this.
+        "STATS_SUPPRESSION_THRESHOLD": int(environ.get("PERMANENCE_STATS_THRESHOLD", "5")),
         # weasyprint (default) or wkhtmltopdf (pdfkit); see core/pdf.py.
         "PDF_ENGINE": environ.get("PDF_ENGINE", "weasyprint"),
         "SESSION_COOKIE_HTTPONLY": True,

@@ -22,6 +22,7 @@ HOOK_RESULTS: dict[str, tuple[bool, type[f.Fact]]] = {
     "permanence_tribunal": (True, f.Tribunal),
     "permanence_resources": (False, f.Resource),
     "permanence_letter_templates": (False, f.LetterTemplate),
+    "permanence_blockage_kinds": (False, f.LocalBlockageKind),
 }
 
 #: A code no département plugin may answer for (valid, but not a real claim).

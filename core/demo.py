@@ -88,6 +88,13 @@ def seed_demo_cases(today: dt.date | None = None) -> int:
     for case, kind, day, summary, url, result, picture in entries:
         service.append_entry(case, kind=kind, occurred_at=_at(day), summary=summary, by=by, url=url, result=result,
                              uploads=[_screenshot(picture)] if picture else [])
+    from core.models import CaseBlockage
+    for case, kind, day in ((calvados, "ccc-sans-solution", today - dt.timedelta(days=2)),
+                            (gironde, "sirius-mauvais-canal", today - dt.timedelta(days=10)),
+                            (marseille, "ccc-sans-solution", marseille_start + dt.timedelta(days=2)),
+                            (marseille, "pan-injoignable", marseille_start + dt.timedelta(days=3)),
+                            (marseille, "pan-injoignable", marseille_start + dt.timedelta(days=17))):
+        case.blockages.append(CaseBlockage(kind=kind, occurred_on=day, recorded_by=by))
     for case in (calvados, gironde, marseille):
         service.refresh_deadlines(case)
     db.session.commit()

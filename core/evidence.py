@@ -19,7 +19,7 @@ GENESIS = "0" * 64
 #: The kinds of entry a volunteer records, in the order of the menu.
 KINDS = ("screenshot", "ccc-contact", "ccc-call", "pan-attempt", "appointment-attempt", "prefecture-email",
          "registered-letter", "reply-received", "postal-filing", "substitution-request", "defenseur-des-droits",
-         "refere", "letter-generated", "note")
+         "refere", "letter-generated", "note", "erasure")
 #: Kinds whose `result` says whether a slot was found.
 ATTEMPT_KINDS = ("pan-attempt", "appointment-attempt")
 RESULTS = ("no-slot", "appointment")

@@ -279,6 +279,19 @@ class LetterTemplate(Fact):
         _require(self.template.is_file(), f"template file not found: {self.template}")
 
 
+@dataclass(frozen=True, kw_only=True)
+class LocalBlockageKind(Fact):
+    """A kind of blockage met locally, counted in the statistics with the national ones."""
+
+    departement: str | None = None
+    slug: str
+    label: str
+
+    def __post_init__(self):
+        super().__post_init__()
+        _require(bool(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", self.slug)), f"invalid slug {self.slug!r}")
+
+
 #: YAML section name → fact class, in the order the sections are documented.
 SECTIONS: dict[str, type[Fact]] = {
     "departements": Departement,
@@ -290,6 +303,7 @@ SECTIONS: dict[str, type[Fact]] = {
     "tribunals": Tribunal,
     "resources": Resource,
     "letter_templates": LetterTemplate,
+    "blockage_kinds": LocalBlockageKind,
 }
 
 
@@ -306,6 +320,7 @@ class FactSet:
     tribunals: tuple[Tribunal, ...] = ()
     resources: tuple[Resource, ...] = ()
     letter_templates: tuple[LetterTemplate, ...] = ()
+    blockage_kinds: tuple[LocalBlockageKind, ...] = ()
 
 
 def load_facts_file(path: Path) -> FactSet:

@@ -158,3 +158,17 @@ def permanence_letter_templates(departement):
     département.
     Result: list.
     """
+
+
+@hookspec
+def permanence_blockage_kinds(departement):
+    """Local kinds of blockage, counted in the statistics.
+
+    Receives: ``departement`` (INSEE code).
+    Returns: a list of :class:`core.facts.LocalBlockageKind` (slug, label),
+    added to the national taxonomy of ``core/rules/data/blockages.yaml``
+    for the cases of that département.
+    Called: when a volunteer records a blockage on a case, and by the
+    statistics page.
+    Result: list.
+    """

@@ -210,6 +210,7 @@ def evidence_kind_label(kind: str) -> str:
         "refere": _("référé filed"),
         "letter-generated": _("letter generated"),
         "note": _("note"),
+        "erasure": _("erasure of the person's data"),
     }.get(kind, kind)
 
 

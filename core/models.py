@@ -163,6 +163,9 @@ class Case(db.Model):
     #: removing the last entries is detected too (core/cases.py, verify_case).
     evidence_count: Mapped[int] = mapped_column(default=0)
     evidence_head: Mapped[str | None] = mapped_column(String(64))
+    #: Set when the person's data was erased at their request: the case stays
+    #: as an empty shell whose log records the erasure, without the data.
+    erased_at: Mapped[dt.datetime | None]
 
     assigned_to = db.relationship("User", foreign_keys=[assigned_to_id])
     documents = db.relationship("HeldDocument", back_populates="case", cascade="all, delete-orphan",
@@ -171,6 +174,9 @@ class Case(db.Model):
                               order_by="EvidenceEntry.sequence", foreign_keys="EvidenceEntry.case_id")
     deadlines = db.relationship("CaseDeadline", back_populates="case", cascade="all, delete-orphan",
                                 order_by="CaseDeadline.date")
+    blockages = db.relationship("CaseBlockage", back_populates="case", cascade="all, delete-orphan",
+                                order_by="CaseBlockage.occurred_on")
+    letters = db.relationship("Letter", cascade="all, delete-orphan", overlaps="case")
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -293,4 +299,50 @@ class Letter(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     entry_id: Mapped[int | None] = mapped_column(db.ForeignKey("evidence_entries.id"))
 
-    case = db.relationship("Case")
+    case = db.relationship("Case", overlaps="letters")
+
+
+# --- blockages, and what is kept once personal data is gone -----------------------
+
+class CaseBlockage(db.Model):
+    """A blockage met on a case (taxonomy: core/rules/data/blockages.yaml)."""
+
+    __tablename__ = "case_blockages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(db.ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(60), index=True)
+    occurred_on: Mapped[dt.date]
+    recorded_by: Mapped[str] = mapped_column(String(254))
+
+    case = db.relationship("Case", back_populates="blockages")
+
+
+class AnonymousCase(db.Model):
+    """What statistics keep of a case whose personal data was deleted
+    (retention or erasure): categories and months, nothing about the person."""
+
+    __tablename__ = "anonymous_cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    departement: Mapped[str] = mapped_column(String(3))
+    demarche: Mapped[str] = mapped_column(String(60))
+    kind: Mapped[str] = mapped_column(String(10))
+    opened_month: Mapped[str] = mapped_column(String(7))  # YYYY-MM
+    renewal_break: Mapped[bool] = mapped_column(default=False)
+    days_to_api: Mapped[int | None]
+    days_to_pan: Mapped[int | None]
+    reason: Mapped[str] = mapped_column(String(20))  # retention, erasure
+    removed_on: Mapped[dt.date]
+
+    blockages = db.relationship("AnonymousBlockage", cascade="all, delete-orphan")
+
+
+class AnonymousBlockage(db.Model):
+    __tablename__ = "anonymous_blockages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    anonymous_case_id: Mapped[int] = mapped_column(db.ForeignKey("anonymous_cases.id", ondelete="CASCADE"),
+                                                   index=True)
+    kind: Mapped[str] = mapped_column(String(60))
+    month: Mapped[str] = mapped_column(String(7))

@@ -86,3 +86,7 @@ class DeclarativePlugin:
     @hookimpl
     def permanence_letter_templates(self, departement):
         return self._for(self.facts.letter_templates, departement)
+
+    @hookimpl
+    def permanence_blockage_kinds(self, departement):
+        return self._for(self.facts.blockage_kinds, departement)

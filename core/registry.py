@@ -229,3 +229,6 @@ class LocalFacts:
 
     def letter_templates(self, departement: str):
         return self._list("permanence_letter_templates", departement)
+
+    def blockage_kinds(self, departement: str):
+        return self._list("permanence_blockage_kinds", departement)

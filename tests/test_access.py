@@ -7,7 +7,8 @@ from tests.conftest import csrf_token
 #: Reachable without an account. Anything else added to the app must
 #: send an anonymous visitor to the login page (this list is the review point).
 PUBLIC_ENDPOINTS = {"static", "auth.login", "auth.set_locale",
-                    "calendar.feed"}  # authenticated by the secret in its URL (tests/test_calendar.py)
+                    "calendar.feed",  # authenticated by the secret in its URL (tests/test_cases.py)
+                    "privacy.notice"}  # the privacy notice, shown to the people helped
 PUBLIC_BLUEPRINTS = {"api"}
 
 

@@ -20,7 +20,7 @@ def test_there_are_hooks_for_every_responsibility_of_a_departement():
     assert HOOKS == sorted([
         "permanence_departements", "permanence_prefecture_services", "permanence_filing_channels",
         "permanence_pan_vectors", "permanence_substitution_modality", "permanence_local_pitfalls",
-        "permanence_tribunal", "permanence_resources", "permanence_letter_templates"])
+        "permanence_tribunal", "permanence_resources", "permanence_letter_templates", "permanence_blockage_kinds"])
 
 
 @pytest.mark.parametrize("hook", HOOKS)
@@ -142,3 +142,18 @@ def test_letter_templates_hook_gives_a_plugins_own_letters(install_plugin, db_ur
         assert isinstance(letter, LetterTemplate) and letter.kind == "email"
         assert letter.template.read_text(encoding="utf-8") == "Madame, Monsieur, …"
         assert local_facts().letter_templates("33") == []
+
+
+def test_blockage_kinds_hook_gives_a_plugins_local_kinds(install_plugin, db_url):
+    install_plugin("rhone", yaml_plugin_source(), files={"facts.yaml": """
+        departements:
+          - {code: "69", name: Rhône, prefecture_seat: Lyon, source: "INSEE COG", checked_on: 2026-11-22}
+        blockage_kinds:
+          - {slug: rdv-guichet-lyon, label: "Guichet fermé sans préavis", source: "test fixture", checked_on: 2026-11-22}
+    """})
+    app = create_app(app_config(db_url))
+    with app.app_context():
+        from core.plugin_state import local_facts
+        (kind,) = local_facts().blockage_kinds("69")
+        assert (kind.slug, kind.label) == ("rdv-guichet-lyon", "Guichet fermé sans préavis")
+        assert local_facts().blockage_kinds("33") == []

@@ -98,6 +98,14 @@ class LegalGround:
 
 
 @dataclass(frozen=True)
+class BlockageKind:
+    slug: str
+    label: str
+    platform: str  # anef, demarches-simplifiees, appointments, other
+    source: str
+
+
+@dataclass(frozen=True)
 class RefereReadiness:
     min_distinct_weeks: int
     min_span_days: int
@@ -112,6 +120,7 @@ class Rules:
     ladders: dict[str, tuple[EscalationStep, ...]]
     refere_readiness: RefereReadiness
     legal_grounds: dict[str, LegalGround] = field(default_factory=dict)
+    blockages: dict[str, BlockageKind] = field(default_factory=dict)
 
     @property
     def encoded_from(self) -> dt.date:
@@ -134,10 +143,12 @@ def load_rules(directory: Path = DATA_DIR) -> Rules:
     readiness = _entry(directory / "escalation.yaml", "refere_readiness", 0,
                        ladders_doc.get("refere_readiness"), _readiness)
     grounds = _load(directory / "legal_grounds.yaml", "legal_grounds", _ground)
+    blockages = _load(directory / "blockages.yaml", "blockages", _blockage)
     return Rules(demarches={d.slug: d for d in demarches},
                  parameters={p.name: p for p in parameters},
                  ladders=ladders, refere_readiness=readiness,
-                 legal_grounds={g.slug: g for g in grounds})
+                 legal_grounds={g.slug: g for g in grounds},
+                 blockages={b.slug: b for b in blockages})
 
 
 def _read(path: Path) -> dict:
@@ -281,3 +292,15 @@ def _ground(raw: dict) -> LegalGround:
                          source=_take(raw, "source"))
     _no_leftovers(raw)
     return ground
+
+
+PLATFORMS = ("anef", "demarches-simplifiees", "appointments", "other")
+
+
+def _blockage(raw: dict) -> BlockageKind:
+    kind = BlockageKind(slug=_take(raw, "slug"), label=_take(raw, "label"), platform=_take(raw, "platform"),
+                        source=_take(raw, "source"))
+    _no_leftovers(raw)
+    if not SLUG.match(kind.slug) or kind.platform not in PLATFORMS:
+        raise RulesError(f"invalid slug or platform ({', '.join(PLATFORMS)})")
+    return kind

@@ -99,7 +99,8 @@ class EntryForm(FlaskForm):
     submit = SubmitField(_l("Add to the log"))
 
     def fill_choices(self, case: Case):
-        self.kind.choices = [SelectChoice(k, messages.evidence_kind_label(k)) for k in EVIDENCE_KINDS]
+        self.kind.choices = [SelectChoice(k, messages.evidence_kind_label(k)) for k in EVIDENCE_KINDS
+                             if k != "erasure"]
         self.result.choices = [SelectChoice("", "—"), SelectChoice("no-slot", _l("no slot available")),
                                SelectChoice("appointment", _l("appointment given"))]
         self.corrects.choices = [SelectChoice("", _l("— nothing, it is a new fact —"))] + [
@@ -293,6 +294,8 @@ def show(case_id, entry_form=None, document_form=None, status=200):
         status_form=StatusForm(formdata=None, prefix="status", status=case.status,
                                assigned_to=str(case.assigned_to_id or "")).fill_choices(),
         action_form=ActionForm(), messages=messages, today=dt.date.today(),
+        blockage_form=BlockageForm(formdata=None, prefix="blockage", occurred_on=dt.date.today()).fill_choices(case),
+        blockage_labels={**{b.slug: b.label for b in current_app.extensions["permanence.rules"].blockages.values()}},
         departement_name=messages.departement_name(case.departement)), status
 
 
@@ -410,3 +413,97 @@ def export(case_id):
     return Response(data, mimetype="application/zip", headers={
         "Content-Disposition": f'attachment; filename="{case.reference}-pieces.zip"',
         "Cache-Control": "private, no-store"})
+
+
+# --- blockages met --------------------------------------------------------------------
+
+class BlockageForm(FlaskForm):
+    kind = SelectField(_l("Blockage met"), validators=[DataRequired()])
+    occurred_on = DateField(_l("On"), validators=[DataRequired(), in_supported_range])
+    submit = SubmitField(_l("Record the blockage"))
+
+    def fill_choices(self, case: Case):
+        rules = current_app.extensions["permanence.rules"]
+        from core.plugin_state import local_facts
+        local = [SelectChoice(k.slug, k.label) for k in local_facts().blockage_kinds(case.departement)]
+        self.kind.choices = [SelectChoice(b.slug, b.label) for b in rules.blockages.values()] + local
+        return self
+
+
+@bp.route("/<int:case_id>/blocages", methods=["POST"])
+def add_blockage(case_id):
+    from core.models import CaseBlockage
+
+    case = get_case(case_id)
+    form = BlockageForm(prefix="blockage").fill_choices(case)
+    if not form.validate_on_submit():
+        return show(case_id, status=400)
+    case.blockages.append(CaseBlockage(kind=form.kind.data, occurred_on=form.occurred_on.data,
+                                       recorded_by=current_user.email))
+    service.audit("blockage.add", case, form.kind.data, commit=False)
+    db.session.commit()
+    flash(_("Blockage recorded: it counts in the statistics."), "success")
+    return redirect(url_for("cases.show", case_id=case.id, _anchor="blocages"))
+
+
+# --- the person's rights (GDPR) ---------------------------------------------------------
+
+@bp.route("/<int:case_id>/donnees-personnelles.zip")
+def personal_data(case_id):
+    """Everything held on the person of this case: JSON and attachments (GDPR art. 15)."""
+    import io
+    import json
+    import zipfile
+
+    case = get_case(case_id)
+    data = {
+        "case": case.reference, "exported_at": utcnow().isoformat(timespec="seconds") + "Z",
+        "person": {"name": case.person_name, "agdref": case.agdref, "nationality": case.nationality,
+                   "contact": case.contact, "note": case.note},
+        "request": {"departement": case.departement, "demarche": case.demarche, "kind": case.kind,
+                    "permit": case.permit, "expires_on": str(case.expires_on or ""),
+                    "filed_on": str(case.filed_on or ""), "anef_request_number": case.anef_request_number,
+                    "favorable_decision_on": str(case.favorable_decision_on or ""),
+                    "ephoto_taken_on": str(case.ephoto_taken_on or "")},
+        "documents": [{"kind": d.kind, "issued_on": str(d.issued_on or ""), "valid_until": str(d.valid_until or ""),
+                       "note": d.note} for d in case.documents],
+        "blockages": [{"kind": b.kind, "on": str(b.occurred_on)} for b in case.blockages],
+        "evidence": service.manifest_of(case)["entries"],
+        "letters": [{"title": letter.title, "subject": letter.subject, "body": letter.body,
+                     "created_at": letter.created_at.isoformat(), "file": letter.file_name} for letter in case.letters],
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("donnees.json", json.dumps(data, ensure_ascii=False, indent=2))
+        for entry in case.entries:
+            for item in entry.attachments:
+                path = service.attachment_path(item.sha256)
+                if path.is_file():
+                    archive.write(path, service.exported_name(entry, item))
+    service.audit("person.export", case)
+    return Response(buffer.getvalue(), mimetype="application/zip", headers={
+        "Content-Disposition": f'attachment; filename="{case.reference}-donnees-personnelles.zip"',
+        "Cache-Control": "private, no-store"})
+
+
+class EraseForm(FlaskForm):
+    confirm = StringField(_l("Type the case reference to confirm"), validators=[DataRequired()])
+    submit = SubmitField(_l("Erase the person's data"))
+
+
+@bp.route("/<int:case_id>/effacer", methods=["GET", "POST"])
+@role_required(Role.COORDINATEUR)
+def erase(case_id):
+    from core.retention import erase_person
+
+    case = get_case(case_id)
+    form = EraseForm()
+    if form.validate_on_submit():
+        if form.confirm.data.strip().upper() != case.reference:
+            form.confirm.errors.append(_("This is not the reference of this case."))
+        else:
+            erase_person(case, dt.date.today(), by=current_user.email)
+            flash(_("The person's data is erased; the log records that an erasure happened."), "success")
+            return redirect(url_for("cases.show", case_id=case.id))
+    return render_template("cases/erase.html", case=case, form=form, form_has_errors=bool(form.errors)), \
+        400 if form.errors else 200

@@ -1,0 +1,71 @@
+"""Keeping no personal data longer than needed: a closed case's data is
+deleted after a configurable period (default 24 months after closing), and a
+person's data is erased on request; only the anonymous counts remain."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import current_app
+
+from core import cases as service
+from core.dates import add_months
+from core.extensions import db
+from core.models import Attachment, Case, EvidenceEntry, HeldDocument, Letter, utcnow
+from core.stats import anonymous_record
+
+
+def expired_cases(today: dt.date) -> list[Case]:
+    months = current_app.config["RETENTION_MONTHS"]
+    closed = db.session.scalars(db.select(Case).where(Case.status == "closed", Case.closed_at.is_not(None))).all()
+    return [case for case in closed if add_months(case.closed_at.date(), months) <= today]
+
+
+def _delete_files(digests: set[str]) -> None:
+    """Remove the stored files no remaining entry refers to."""
+    for digest in digests:
+        still_used = db.session.scalar(db.select(db.func.count(Attachment.id)).where(Attachment.sha256 == digest))
+        path = service.attachment_path(digest)
+        if not still_used and path.exists():
+            path.unlink()
+
+
+def _digests(case: Case) -> set[str]:
+    return {a.sha256 for entry in case.entries for a in entry.attachments}
+
+
+def delete_for_retention(case: Case, today: dt.date) -> None:
+    db.session.add(anonymous_record(case, "retention", today))
+    digests, reference = _digests(case), case.reference
+    db.session.delete(case)
+    service.audit("retention.delete", None, reference, commit=False)
+    db.session.commit()
+    _delete_files(digests)
+
+
+def erase_person(case: Case, today: dt.date, by: str) -> None:
+    """The person's data goes; the case stays as a shell whose evidence log
+    now holds one entry saying that an erasure happened, without the data."""
+    db.session.add(anonymous_record(case, "erasure", today))
+    digests = _digests(case)
+    for letter in list(case.letters):
+        db.session.delete(letter)
+    db.session.flush()
+    for entry in list(case.entries):
+        db.session.delete(entry)
+    for document in list(case.documents):
+        db.session.delete(document)
+    case.blockages.clear()
+    case.deadlines.clear()
+    case.person_name, case.agdref, case.nationality, case.contact, case.note = "[effacé]", None, None, None, None
+    case.anef_request_number = None
+    case.status, case.erased_at = "closed", utcnow()
+    case.closed_at = case.closed_at or utcnow()
+    case.evidence_count, case.evidence_head = 0, None
+    db.session.flush()
+    service.append_entry(case, kind="erasure", occurred_at=utcnow(), by=by,
+                         summary="Données personnelles effacées à la demande de la personne (RGPD, article 17).")
+    service.audit("person.erase", case)
+    _delete_files(digests)
+
+
+__all__ = ["EvidenceEntry", "HeldDocument", "Letter", "delete_for_retention", "erase_person", "expired_cases"]

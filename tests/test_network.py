@@ -1,0 +1,163 @@
+"""For the network: blockage statistics that name nobody, and the people's
+data kept no longer than needed (retention, export, erasure)."""
+import datetime as dt
+import io
+import json
+import zipfile
+
+import pytest
+from pypdf import PdfReader
+
+from core.demo import seed_demo_cases
+from core.extensions import db
+from core.models import AnonymousCase, AuditEvent, Case, Role, User, utcnow
+from core.stats import merge_csv
+from tests.conftest import csrf_token, log_in
+from tests.test_cases import PNG, add_entry, case_id, create_case, token
+
+DEMO_PEOPLE = ("M. K. (démo)", "A. B. (démo)", "S. D. (démo)", "1499999901", "ivoirienne", "Pacsée depuis 2022")
+
+
+@pytest.fixture
+def demo(app):
+    with app.app_context():
+        db.session.add(User(email="benevole@example.org", name="Camille Bénévole", role="benevole",
+                            password_hash="x"))
+        db.session.commit()
+        seed_demo_cases()
+
+
+@pytest.fixture
+def coordinator(app, make_user):
+    client = app.test_client()
+    log_in(client, make_user(Role.COORDINATEUR).email)
+    return client
+
+
+def test_the_statistics_page_shows_the_demo_blockages_as_charts(demo, coordinator, benevole_client):
+    page = coordinator.get("/statistiques").get_data(as_text=True)
+    assert page.count("<svg class=\"chart\"") >= 4
+    assert "PAN injoignable ou sans rendez-vous" in page and "CCC incapable de résoudre le blocage" in page
+    assert benevole_client.get("/statistiques").status_code == 403
+
+
+def test_the_exports_name_nobody_and_withhold_small_counts(app, demo, coordinator):
+    csv_text = coordinator.get("/statistiques/export.csv").get_data(as_text=True)
+    pdf = coordinator.get("/statistiques/rapport.pdf")
+    pdf_text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
+    for personal in DEMO_PEOPLE:
+        assert personal not in csv_text and personal not in pdf_text
+    rows = [line.split(",") for line in csv_text.strip().splitlines()[1:]]
+    visible = [int(row[6]) for row in rows if row[7] == "0"]
+    assert rows and all(count >= 5 for count in visible)  # nothing between 1 and 4 leaves the intranet
+    assert all(row[6] == "" for row in rows if row[7] == "1")
+    assert ",cases_by_departement,13,,1" in csv_text  # one Marseille case: withheld
+    assert "Méthode." in pdf_text and "< seuil" in pdf_text
+    app.config["STATS_SUPPRESSION_THRESHOLD"] = 1
+    try:
+        visible = coordinator.get("/statistiques/export.csv").get_data(as_text=True)
+    finally:
+        app.config["STATS_SUPPRESSION_THRESHOLD"] = 5
+    assert ",blockages_by_kind,pan-injoignable,2,0" in visible
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(AuditEvent.id)).where(AuditEvent.action == "stats.export")) == 3
+
+
+def test_exports_of_several_instances_merge_into_the_same_format(app, tmp_path):
+    header = "format,instance,period_start,period_end,dimension,key,count,suppressed\n"
+    bordeaux = header + ("permanence-stats/1,ASTI Bordeaux,2025-01-01,2025-12-31,blockages_by_kind,pan-injoignable,12,0\n"
+                         "permanence-stats/1,ASTI Bordeaux,2025-01-01,2025-12-31,blockages_by_kind,anef-maintenance,,1\n")
+    caen = header + ("permanence-stats/1,ASTI Caen,2025-03-01,2025-12-31,blockages_by_kind,pan-injoignable,7,0\n"
+                     "permanence-stats/1,ASTI Caen,2025-03-01,2025-12-31,blockages_by_kind,anef-maintenance,3,0\n")
+    merged = merge_csv([bordeaux, caen], threshold=5)
+    assert "ASTI Bordeaux+ASTI Caen,2025-01-01,2025-12-31,blockages_by_kind,pan-injoignable,19,0" in merged
+    assert ",blockages_by_kind,anef-maintenance,3,1" in merged  # a lower bound: one instance withheld its count
+    (tmp_path / "a.csv").write_text(bordeaux)
+    (tmp_path / "b.csv").write_text(caen)
+    result = app.test_cli_runner().invoke(args=["stats", "merge", str(tmp_path / "a.csv"), str(tmp_path / "b.csv")])
+    assert result.exit_code == 0 and "pan-injoignable,19,0" in result.output
+    (tmp_path / "bad.csv").write_text("a,b\n1,2\n")
+    assert app.test_cli_runner().invoke(args=["stats", "merge", str(tmp_path / "bad.csv")]).exit_code != 0
+
+
+def test_retention_removes_exactly_the_expired_cases_and_keeps_their_counts(app, benevole_client):
+    ids = [case_id(create_case(benevole_client, person_name=name)) for name in ("Ancien", "Récent", "Ouvert")]
+    add_entry(benevole_client, ids[0], files=[("capture.png", PNG)])
+    with app.app_context():
+        old, recent, _open = (db.session.get(Case, i) for i in ids)
+        old.status, old.closed_at = "closed", dt.datetime(2023, 1, 10)
+        recent.status, recent.closed_at = "closed", dt.datetime(2024, 6, 1)
+        db.session.commit()
+    runner = app.test_cli_runner()
+    dry = runner.invoke(args=["retention", "run", "--dry-run", "--today", "2025-02-01"])
+    assert f"D-{ids[0]:05d}" in dry.output and f"D-{ids[1]:05d}" not in dry.output and "essai" in dry.output
+    with app.app_context():
+        assert db.session.get(Case, ids[0]) is not None
+    from pathlib import Path
+    import hashlib
+    stored = list(Path(app.instance_path).rglob(hashlib.sha256(PNG).hexdigest()))
+    assert stored
+    result = runner.invoke(args=["retention", "run", "--today", "2025-02-01"])
+    assert result.exit_code == 0
+    with app.app_context():
+        assert db.session.get(Case, ids[0]) is None
+        assert db.session.get(Case, ids[1]) is not None and db.session.get(Case, ids[2]) is not None
+        (record,) = db.session.scalars(db.select(AnonymousCase)).all()
+        assert (record.departement, record.demarche, record.reason) == ("14", "conjoint-de-francais", "retention")
+        assert "Ancien" not in json.dumps({c.name: str(getattr(record, c.name)) for c in record.__table__.columns})
+    assert not any(path.exists() for path in stored)  # the attachment went with its case
+    coordinator = app.test_client()
+    with app.app_context():
+        user = User(email="c@example.org", name="C", role="coordinateur")
+        user.set_password("long enough password")
+        db.session.add(user)
+        db.session.commit()
+    log_in(coordinator, "c@example.org", "long enough password")
+    page = coordinator.get("/statistiques?from=2000-01-01&to=2199-12-31").get_data(as_text=True)
+    assert "Dossiers par département" in page and ">3</text>" in page  # the deleted case still counts
+
+
+def test_a_person_gets_everything_held_on_them(app, benevole_client):
+    case = case_id(create_case(benevole_client))
+    add_entry(benevole_client, case, files=[("capture.png", PNG)], summary="Blocage étape 2")
+    response = benevole_client.get(f"/dossiers/{case}/donnees-personnelles.zip")
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    data = json.loads(archive.read("donnees.json"))
+    assert data["person"]["name"] == "M. K." and data["person"]["agdref"] == "1499999901"
+    assert data["evidence"][0]["hashed"]["summary"] == "Blocage étape 2"
+    assert archive.read("pieces/001-1-capture.png") == PNG
+    with app.app_context():
+        assert db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "person.export"))
+
+
+def test_a_coordinator_erases_a_person_and_the_log_records_it_without_the_data(app, benevole_client, coordinator):
+    case = case_id(create_case(benevole_client, person_name="Personne à effacer"))
+    add_entry(benevole_client, case, files=[("capture.png", PNG)], summary="Détail personnel")
+    assert benevole_client.get(f"/dossiers/{case}/effacer").status_code == 403
+    page = coordinator.get(f"/dossiers/{case}/effacer").get_data(as_text=True)
+    wrong = coordinator.post(f"/dossiers/{case}/effacer", data={"csrf_token": csrf_token(page), "confirm": "D-99999"})
+    assert wrong.status_code == 400 and "Ce n’est pas la référence de ce dossier." in wrong.get_data(as_text=True)
+    coordinator.post(f"/dossiers/{case}/effacer", data={"csrf_token": csrf_token(page), "confirm": f"D-{case:05d}"})
+    shown = coordinator.get(f"/dossiers/{case}").get_data(as_text=True)
+    assert "Personne à effacer" not in shown and "Détail personnel" not in shown and "1499999901" not in shown
+    assert "effacement des données de la personne" in shown
+    result = app.test_cli_runner().invoke(args=["cases", "verify", f"D-{case:05d}"])
+    assert result.exit_code == 0 and "1 entrée vérifiée" in result.output
+    with app.app_context():
+        assert db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "person.erase", AuditEvent.case_id == case))
+        assert db.session.scalar(db.select(AnonymousCase).where(AnonymousCase.reason == "erasure"))
+
+
+def test_blockages_are_recorded_on_a_case(benevole_client):
+    case = case_id(create_case(benevole_client))
+    page = benevole_client.get(f"/dossiers/{case}").get_data(as_text=True)
+    benevole_client.post(f"/dossiers/{case}/blocages", data={
+        "blockage-csrf_token": csrf_token(page), "blockage-kind": "anef-piece-10-mo",
+        "blockage-occurred_on": dt.date.today().isoformat()})
+    assert "Pièce jointe de plus de 10 Mo —" in benevole_client.get(f"/dossiers/{case}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("language, words", [("fr", "Vos données, à la permanence"), ("en", "Your data at the help desk")])
+def test_the_privacy_notice_is_public_in_french_and_english(client, language, words):
+    response = client.get("/confidentialite", headers={"Accept-Language": language})
+    assert response.status_code == 200 and words in response.get_data(as_text=True)
