@@ -148,3 +148,10 @@ def test_demo_seed_creates_the_printed_accounts_once(app, client):
     assert log_in(client, "admin@example.org", "demo-administration").status_code == 302
     second = runner.invoke(args=["demo", "seed"])
     assert "déjà" in second.output
+
+
+def test_the_account_page_title_is_just_its_title(benevole_client):
+    page = benevole_client.get("/compte").get_data(as_text=True)
+    title = page.split("<title>")[1].split("</title>")[0]
+    assert title.startswith("Mon compte") and "<" not in title
+    assert page.count('id="calendrier"') == 1
