@@ -87,3 +87,13 @@ def test_what_a_departement_lacks_is_listed_for_contributors(benevole_client):
 def test_the_calvados_pan_list_of_required_information_is_shown(benevole_client):
     page = benevole_client.get("/departements/14").get_data(as_text=True)
     assert "Ce que la préfecture exige avant de donner un rendez-vous" in page and "E-photo (photo avec le code)" in page
+
+
+import pytest  # noqa: E402
+
+
+@pytest.mark.parametrize("code", ["04", "05", "06", "13", "14", "33", "83", "84"])
+def test_every_covered_departement_page_renders_with_its_tribunal(benevole_client, code):
+    response = benevole_client.get(f"/departements/{code}")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Tribunal administratif de" in page and 'id="juge"' in page

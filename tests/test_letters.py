@@ -79,6 +79,30 @@ def test_every_letter_of_every_departement_has_its_recipient_date_object_and_bor
     assert generated >= 6
 
 
+@pytest.mark.skipif("wkhtmltopdf" not in ENGINES, reason="wkhtmltopdf is not installed")
+def test_wkhtmltopdf_also_renders_every_calvados_letter_readably(app):
+    with app.test_request_context():
+        from flask_login import login_user
+        from core.models import User
+        user = User(email="v@example.org", name="Camille Volontaire", role="benevole", password_hash="x")
+        db.session.add(user)
+        db.session.flush()
+        login_user(user)
+        facts = local_facts()
+        case = make_case("14")
+        for spec in L.catalogue(facts, "14"):
+            recipient, missing = L.recipient_for(spec, facts, "14")
+            if missing or spec.kind == "email":
+                continue
+            context = L.build_context(case, assess_case(case), facts, volunteer_name="Camille Volontaire",
+                                      pieces=list(case.entries))
+            context["recipient"] = recipient
+            subject, body = L.render_text(spec, context)
+            text = " ".join(pdf_text(render_pdf(L.letter_html(spec, subject, body, context), engine="wkhtmltopdf")).split())
+            assert "Objet :" in text and " ".join(recipient.lines[-1].split()) in text and "Pièces jointes" in text, spec.slug
+        db.session.rollback()
+
+
 def test_the_gironde_postal_filing_goes_to_the_address_of_its_arrete(app):
     with app.test_request_context():
         facts = local_facts()
