@@ -19,7 +19,7 @@ from email.message import EmailMessage
 from email.utils import formatdate
 from pathlib import Path
 
-from flask import current_app, render_template, render_template_string
+from flask import current_app, render_template
 from markupsafe import Markup, escape
 
 from core.facts import LetterTemplate
@@ -127,7 +127,7 @@ def recipient_for(spec: LetterSpec, facts, departement: str) -> tuple[Recipient 
         return Recipient([service.name], email=service.emails[0], source=service.source), None
     if spec.recipient == "tribunal":
         tribunal = facts.tribunal(departement)
-        if tribunal is None:
+        if tribunal is None or not tribunal.name:
             return None, "tribunal"
         return Recipient([f"Madame ou Monsieur le président du {tribunal.name[0].lower()}{tribunal.name[1:]}",
                           "Juge des référés", *tribunal.address], source=tribunal.source), None
@@ -151,7 +151,8 @@ def render_text(spec: LetterSpec, context: dict) -> tuple[str, str]:
     """``(subject, body)``: the template's first line is « Objet : … »."""
     if spec.template is not None:  # a plugin's own file
         source = spec.template.read_text(encoding="utf-8")
-        text = render_template_string(source, **context)
+        # Plain text, like templates/letters/*.txt: escaping happens once, in body_to_html.
+        text = current_app.jinja_env.overlay(autoescape=False).from_string(source).render(**context)
     else:
         text = render_template(f"letters/{spec.slug}.txt", **context)
     text = text.strip("\n")
@@ -249,6 +250,9 @@ def build_context(case, result, facts, *, volunteer_name: str, pieces, grounds=(
         "demarche": a.demarche.label,
         "departement_label": f"{case.departement} – {departement_name(case.departement)}",
         "kind_label": "première demande" if case.kind == "first" else "renouvellement",
+        "filed_in_window": bool(a.filing_window and case.filed_on
+                                and a.filing_window.opens_on <= case.filed_on <= a.filing_window.closes_on),
+        "permit_expired": bool(case.expires_on and case.expires_on < today),
         "permit": {"label": permit_label, "valid_from": todo("début de validité du titre"),
                    "expires_on": long_date(case.expires_on) if case.expires_on else todo("date d'expiration"),
                    "day_after_expiry": long_date(case.expires_on + dt.timedelta(days=1)) if case.expires_on

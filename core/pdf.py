@@ -80,9 +80,12 @@ def _wkhtmltopdf(html: str) -> bytes:
         raise PdfEngineError("wkhtmltopdf is not installed (Debian: apt-get install wkhtmltopdf)")
     command = pdfkit.PDFKit(html, "string", options=WKHTMLTOPDF_OPTIONS,
                             configuration=pdfkit.configuration(wkhtmltopdf=binary)).command()
-    with tempfile.TemporaryDirectory() as runtime:  # Qt wants a private runtime directory
-        process = subprocess.run(command, input=html.encode("utf-8"), capture_output=True, timeout=60,
-                                 env={**os.environ, "XDG_RUNTIME_DIR": runtime, "QT_QPA_PLATFORM": "offscreen"})
+    for _attempt in range(2):  # Qt WebKit occasionally dies under load: one retry
+        with tempfile.TemporaryDirectory() as runtime:  # Qt wants a private runtime directory
+            process = subprocess.run(command, input=html.encode("utf-8"), capture_output=True, timeout=60,
+                                     env={**os.environ, "XDG_RUNTIME_DIR": runtime, "QT_QPA_PLATFORM": "offscreen"})
+        if process.stdout.startswith(b"%PDF-"):
+            break
     # A blocked resource makes it exit 1 while still writing the PDF: judge by the output.
     if not process.stdout.startswith(b"%PDF-"):
         raise PdfEngineError(f"wkhtmltopdf failed: {process.stderr.decode(errors='replace')[-300:]}")

@@ -34,17 +34,28 @@ def _digests(case: Case) -> set[str]:
 
 
 def delete_for_retention(case: Case, today: dt.date) -> None:
-    db.session.add(anonymous_record(case, "retention", today))
+    if case.erased_at is None:  # an erased shell was already counted when it was erased
+        db.session.add(anonymous_record(case, "retention", today))
     digests, reference = _digests(case), case.reference
+    for letter in list(case.letters):  # letters point to evidence entries: they go first
+        db.session.delete(letter)
+    db.session.flush()
+    db.session.expire(case, ["letters"])
     db.session.delete(case)
     service.audit("retention.delete", None, reference, commit=False)
     db.session.commit()
     _delete_files(digests)
 
 
+class AlreadyErased(ValueError):
+    pass
+
+
 def erase_person(case: Case, today: dt.date, by: str) -> None:
     """The person's data goes; the case stays as a shell whose evidence log
     now holds one entry saying that an erasure happened, without the data."""
+    if case.erased_at is not None:
+        raise AlreadyErased(case.reference)
     db.session.add(anonymous_record(case, "erasure", today))
     digests = _digests(case)
     for letter in list(case.letters):
@@ -58,6 +69,7 @@ def erase_person(case: Case, today: dt.date, by: str) -> None:
     case.deadlines.clear()
     case.person_name, case.agdref, case.nationality, case.contact, case.note = "[effacé]", None, None, None, None
     case.anef_request_number = None
+    case.expires_on = case.filed_on = case.favorable_decision_on = case.ephoto_taken_on = case.permit = None
     case.status, case.erased_at = "closed", utcnow()
     case.closed_at = case.closed_at or utcnow()
     case.evidence_count, case.evidence_head = 0, None

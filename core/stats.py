@@ -109,16 +109,31 @@ def suppressed(count: int, threshold: int) -> bool:
     return 0 < count < threshold
 
 
+def withheld_keys(counter: Counter, threshold: int) -> set[str]:
+    """The cells to withhold: the small ones, and, when only one is small, the
+    next smallest too, so that no hidden cell can be worked out from a total
+    (complementary suppression)."""
+    hidden = {key for key, count in counter.items() if suppressed(count, threshold)}
+    if len(hidden) == 1:
+        visible = sorted((count, key) for key, count in counter.items() if key not in hidden and count > 0)
+        if visible:
+            hidden.add(visible[0][1])
+    return hidden
+
+
 def to_csv(counts: dict[str, Counter], *, instance: str, start: dt.date, end: dt.date, threshold: int) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for dimension in DIMENSIONS:
+        if dimension.startswith("days_"):
+            hidden = set(counts[dimension]) if suppressed(counts[dimension]["cases"], threshold) else set()
+        elif dimension in ("renewal_breaks", "renewals_expired"):
+            hidden = {key for key, count in counts[dimension].items() if suppressed(count, threshold)}
+        else:
+            hidden = withheld_keys(counts[dimension], threshold)
         for key, count in sorted(counts[dimension].items()):
-            hide = suppressed(count, threshold) and key != "median_days"
-            if dimension.startswith("days_") and key == "median_days" and suppressed(counts[dimension]["cases"],
-                                                                                     threshold):
-                hide = True
+            hide = key in hidden
             writer.writerow((CSV_FORMAT, instance, start.isoformat(), end.isoformat(), dimension, key,
                              "" if hide else count, "1" if hide else "0"))
     return buffer.getvalue()
@@ -135,24 +150,33 @@ def merge_csv(texts: list[str], threshold: int) -> str:
     that withheld it). Medians cannot be merged and are left out."""
     totals: dict[tuple[str, str], int] = Counter()
     withheld: dict[tuple[str, str], int] = Counter()
-    instances, starts, ends = [], [], []
-    for text in texts:
+    instances, periods = [], set()
+    for number, text in enumerate(texts, start=1):
         reader = csv.DictReader(io.StringIO(text))
         if tuple(reader.fieldnames or ()) != CSV_COLUMNS:
-            raise MergeError(f"not a {CSV_FORMAT} file (columns {reader.fieldnames})")
-        for row in reader:
-            if row["format"] != CSV_FORMAT:
-                raise MergeError(f"unknown format {row['format']!r}")
-            instances.append(row["instance"])
-            starts.append(row["period_start"])
-            ends.append(row["period_end"])
+            raise MergeError(f"file {number}: not a {CSV_FORMAT} file (columns {reader.fieldnames})")
+        names = set()
+        for line, row in enumerate(reader, start=2):
+            if None in row.values() or row["format"] != CSV_FORMAT:
+                raise MergeError(f"file {number}, line {line}: not a {CSV_FORMAT} row")
+            names.add(row["instance"])
+            periods.add((row["period_start"], row["period_end"]))
             if row["dimension"].startswith("days_"):
                 continue
             key = (row["dimension"], row["key"])
             if row["suppressed"] == "1":
                 withheld[key] += 1
-            else:
+            elif row["count"].isdigit():
                 totals[key] += int(row["count"])
+            else:
+                raise MergeError(f"file {number}, line {line}: count {row['count']!r} is not a number")
+        for name in names:
+            if name in instances or "+" in name:
+                raise MergeError(f"file {number}: instance {name!r} is already counted (merge each export once)")
+            instances.append(name)
+    if len(periods) > 1:
+        raise MergeError("the exports cover different periods: " + ", ".join(f"{a}–{b}" for a, b in sorted(periods)))
+    starts, ends = [p[0] for p in periods], [p[1] for p in periods]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)

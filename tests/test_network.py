@@ -67,8 +67,8 @@ def test_exports_of_several_instances_merge_into_the_same_format(app, tmp_path):
     header = "format,instance,period_start,period_end,dimension,key,count,suppressed\n"
     bordeaux = header + ("permanence-stats/1,ASTI Bordeaux,2025-01-01,2025-12-31,blockages_by_kind,pan-injoignable,12,0\n"
                          "permanence-stats/1,ASTI Bordeaux,2025-01-01,2025-12-31,blockages_by_kind,anef-maintenance,,1\n")
-    caen = header + ("permanence-stats/1,ASTI Caen,2025-03-01,2025-12-31,blockages_by_kind,pan-injoignable,7,0\n"
-                     "permanence-stats/1,ASTI Caen,2025-03-01,2025-12-31,blockages_by_kind,anef-maintenance,3,0\n")
+    caen = header + ("permanence-stats/1,ASTI Caen,2025-01-01,2025-12-31,blockages_by_kind,pan-injoignable,7,0\n"
+                     "permanence-stats/1,ASTI Caen,2025-01-01,2025-12-31,blockages_by_kind,anef-maintenance,3,0\n")
     merged = merge_csv([bordeaux, caen], threshold=5)
     assert "ASTI Bordeaux+ASTI Caen,2025-01-01,2025-12-31,blockages_by_kind,pan-injoignable,19,0" in merged
     assert ",blockages_by_kind,anef-maintenance,3,1" in merged  # a lower bound: one instance withheld its count
@@ -78,6 +78,21 @@ def test_exports_of_several_instances_merge_into_the_same_format(app, tmp_path):
     assert result.exit_code == 0 and "pan-injoignable,19,0" in result.output
     (tmp_path / "bad.csv").write_text("a,b\n1,2\n")
     assert app.test_cli_runner().invoke(args=["stats", "merge", str(tmp_path / "bad.csv")]).exit_code != 0
+    from core.stats import MergeError
+    with pytest.raises(MergeError, match="already counted"):
+        merge_csv([bordeaux, bordeaux], threshold=5)
+    with pytest.raises(MergeError, match="different periods"):
+        merge_csv([bordeaux, caen.replace("2025-01-01", "2025-03-01")], threshold=5)
+    with pytest.raises(MergeError, match="not a number"):
+        merge_csv([caen.replace(",7,0", ",sept,0")], threshold=5)
+
+
+def test_a_single_small_count_cannot_be_worked_out_from_the_total():
+    from collections import Counter
+
+    from core.stats import withheld_keys
+    assert withheld_keys(Counter({"14": 6, "33": 2, "13": 9}), 5) == {"33", "14"}
+    assert withheld_keys(Counter({"14": 6, "33": 2, "13": 3}), 5) == {"33", "13"}
 
 
 def test_retention_removes_exactly_the_expired_cases_and_keeps_their_counts(app, benevole_client):
@@ -161,3 +176,32 @@ def test_blockages_are_recorded_on_a_case(benevole_client):
 def test_the_privacy_notice_is_public_in_french_and_english(client, language, words):
     response = client.get("/confidentialite", headers={"Accept-Language": language})
     assert response.status_code == 200 and words in response.get_data(as_text=True)
+
+
+def test_retention_also_deletes_cases_with_letters_and_erased_shells_without_counting_twice(app, benevole_client,
+                                                                                            coordinator):
+    from core.letters import NATIONAL_LETTERS  # noqa: F401  (the letters table is part of the case)
+    from core.models import Letter
+    letter_case = case_id(create_case(benevole_client, person_name="Avec courrier"))
+    add_entry(benevole_client, letter_case, files=[("capture.png", PNG)])
+    erased = case_id(create_case(benevole_client, person_name="Effacée"))
+    with app.app_context():
+        case = db.session.get(Case, letter_case)
+        db.session.add(Letter(case_id=case.id, slug="saisine-ddd", title="t", kind="letter", subject="s", body="b",
+                              recipient="r", file_name="f.pdf", media_type="application/pdf", sha256="0" * 64,
+                              created_by="x", entry_id=case.entries[0].id))
+        case.status, case.closed_at = "closed", dt.datetime(2022, 1, 1)
+        db.session.commit()
+    page = coordinator.get(f"/dossiers/{erased}/effacer").get_data(as_text=True)
+    coordinator.post(f"/dossiers/{erased}/effacer", data={"csrf_token": csrf_token(page), "confirm": f"D-{erased:05d}"})
+    with app.app_context():
+        db.session.get(Case, erased).closed_at = dt.datetime(2022, 1, 1)
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["retention", "run", "--today", "2025-02-01"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert db.session.get(Case, letter_case) is None and db.session.get(Case, erased) is None
+        reasons = sorted(r.reason for r in db.session.scalars(db.select(AnonymousCase)))
+    assert reasons == ["erasure", "retention"]  # each person counted once
+    again = coordinator.get(f"/dossiers/{erased}/effacer")
+    assert again.status_code == 404

@@ -183,7 +183,9 @@ def index():
         query = query.order_by(next_date.is_(None), next_date, Case.updated_at.desc())
     pagination = db.paginate(query, page=bounded_int(request.args.get("page")), per_page=PAGE_SIZE, error_out=False)
     rules = current_app.extensions["permanence.rules"]
-    service.audit("case.list", detail=request.query_string.decode(errors="replace")[:500])
+    # What was searched may be a person's name: the audit log keeps the filters, not the text.
+    filters = {k: v for k, v in request.args.items() if k in ("departement", "demarche", "status", "mine", "page")}
+    service.audit("case.list", detail=" ".join(f"{k}={v}" for k, v in filters.items()) + (" +search" if q else ""))
     return render_template("cases/index.html", pagination=pagination, q=q, rules=rules, today=today,
                            next_deadline=service.next_deadline, messages=messages, covered=_covered())
 
@@ -282,8 +284,10 @@ def edit(case_id):
 @bp.route("/<int:case_id>")
 def show(case_id, entry_form=None, document_form=None, status=200):
     case = get_case(case_id)
-    assessment = service.assess_case(case)
     service.audit("case.view", case)
+    if case.erased_at is not None:  # an empty shell: its log, nothing to assess
+        return render_template("cases/erased.html", case=case, action_form=ActionForm(), messages=messages)
+    assessment = service.assess_case(case)
     return render_template(
         "cases/show.html", case=case, result=assessment, progress=service.progress_of(case, assessment),
         # Prefixed: three forms on one page must not share field ids.
@@ -397,7 +401,8 @@ def attachment(case_id, attachment_id):
     path = service.attachment_path(item.sha256)
     if not path.is_file():
         abort(404)
-    service.audit("attachment.download", case, f"#{item.entry.sequence} {item.filename}")
+    # The audit log names the piece by number, never by its file name (which may hold a name).
+    service.audit("attachment.download", case, f"entry #{item.entry.sequence}, attachment {item.id}")
     response = send_file(path, mimetype=item.media_type, as_attachment=True, download_name=item.filename,
                          max_age=0)
     response.headers["X-Content-Type-Options"] = "nosniff"
@@ -497,6 +502,9 @@ def erase(case_id):
     from core.retention import erase_person
 
     case = get_case(case_id)
+    if case.erased_at is not None:
+        flash(_("The person's data was erased on %(date)s.", date=messages.long_datetime(case.erased_at)), "info")
+        return redirect(url_for("cases.show", case_id=case.id))
     form = EraseForm()
     if form.validate_on_submit():
         if form.confirm.data.strip().upper() != case.reference:

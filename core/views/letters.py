@@ -84,8 +84,9 @@ def prepare(case_id, slug):
             form.subject.data, form.body.data = catalogue_module.render_text(spec, context)
             stage = "review"
         else:
-            todos = remaining_todos(form.subject.data or "", form.body.data)
-            if todos or not form.subject.data.strip():
+            form.subject.data = " ".join((form.subject.data or "").split())  # one line, as an email subject must be
+            todos = remaining_todos(form.subject.data, form.body.data)
+            if todos or not form.subject.data:
                 stage, status = "review", 400
             else:
                 try:
@@ -119,11 +120,12 @@ def _context(case, facts, recipient, form):
 
 
 def _generate(case, spec, context, recipient, form):
-    subject, body = form.subject.data.strip(), form.body.data
+    subject, body = form.subject.data, form.body.data
     stamp = dt.date.today().isoformat()
     if spec.kind == "email":
         files = [(a.filename, a.media_type, service.attachment_path(a.sha256).read_bytes())
-                 for piece in context["pieces"] for a in piece["entry"].attachments]
+                 for piece in context["pieces"] for a in piece["entry"].attachments
+                 if service.attachment_path(a.sha256).is_file()]  # a missing file: the log's verification says so
         data = build_eml(spec, subject, body, context, files)
         upload = service.Upload(f"{spec.slug}-{stamp}.eml", data, "message/rfc822")
         engine = None
