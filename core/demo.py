@@ -38,14 +38,15 @@ def seed_demo_cases(today: dt.date | None = None) -> int:
     by = benevole.email if benevole else "demo"
 
     # 1. Calvados, seed 001 §1.3.2: a renewal filed in the window, the permit
-    #    expired three days ago, and no API on the ANEF account.
+    #    expired three days ago, and no API on the ANEF account; four months
+    #    of silence will soon make an implicit rejection (on the dashboard).
     expiry = today - dt.timedelta(days=3)
     calvados = Case(person_name="M. K. (démo)", agdref="1499999901", nationality="ivoirienne",
                     departement="14", demarche="conjoint-de-francais", kind="renewal", permit="cst",
-                    expires_on=expiry, filed_on=expiry - dt.timedelta(days=66),
+                    expires_on=expiry, filed_on=expiry - dt.timedelta(days=100),
                     anef_request_number="1401202411040000", assigned_to=benevole,
                     note="Travaille en intérim : l'agence suspend les missions sans document de séjour.")
-    calvados.documents.append(HeldDocument(kind="confirmation-de-depot", issued_on=expiry - dt.timedelta(days=66)))
+    calvados.documents.append(HeldDocument(kind="confirmation-de-depot", issued_on=expiry - dt.timedelta(days=100)))
     # 2. Gironde, seed 000 §III.A.2: PACS with a French national, SIRIUS says
     #    ANEF, ANEF only offers marriage.
     gironde = Case(person_name="A. B. (démo)", nationality="marocaine", departement="33",
