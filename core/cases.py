@@ -149,7 +149,7 @@ def append_entry(case: Case, *, kind: str, occurred_at: dt.datetime, summary: st
     """Add an entry at the end of the case's chain. Two volunteers adding at
     the same moment both succeed: the second is chained after the first."""
     hashes = [_store(upload) for upload in uploads]
-    for attempt in range(3):
+    for _attempt in range(3):
         last = db.session.scalar(db.select(EvidenceEntry).where(EvidenceEntry.case_id == case.id)
                                  .order_by(EvidenceEntry.sequence.desc()).limit(1))
         entry = EvidenceEntry(case_id=case.id, sequence=(last.sequence + 1) if last else 1, kind=kind,
@@ -157,7 +157,7 @@ def append_entry(case: Case, *, kind: str, occurred_at: dt.datetime, summary: st
                               recorded_at=utcnow().replace(microsecond=0), recorded_by=by,
                               summary=summary, url=url or None, reference=reference or None, result=result or None,
                               corrects=corrects, previous_hash=last.entry_hash if last else GENESIS, entry_hash="")
-        for upload, digest in zip(uploads, hashes):
+        for upload, digest in zip(uploads, hashes, strict=True):
             entry.attachments.append(Attachment(filename=upload.filename, media_type=upload.media_type,
                                                 size=len(upload.data), sha256=digest))
         entry.entry_hash = record_of(entry).digest()

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from core.extensions import db
 from core.models import PluginState
-from core.registry import NATIONAL, DuplicateClaimError, LocalFacts, PluginRegistry
+from core.registry import NATIONAL, LocalFacts, PluginRegistry
 
 
 class PluginStateError(Exception):

@@ -10,7 +10,7 @@ from flask import current_app
 from core import cases as service
 from core.dates import add_months
 from core.extensions import db
-from core.models import Attachment, Case, EvidenceEntry, HeldDocument, Letter, utcnow
+from core.models import Attachment, Case, utcnow
 from core.stats import anonymous_record
 
 
@@ -79,5 +79,3 @@ def erase_person(case: Case, today: dt.date, by: str) -> None:
     service.audit("person.erase", case)
     _delete_files(digests)
 
-
-__all__ = ["EvidenceEntry", "HeldDocument", "Letter", "delete_for_retention", "erase_person", "expired_cases"]

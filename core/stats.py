@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from core.extensions import db
-from core.models import AnonymousBlockage, AnonymousCase, Case, CaseBlockage
+from core.models import AnonymousBlockage, AnonymousCase, Case
 
 CSV_FORMAT = "permanence-stats/1"
 CSV_COLUMNS = ("format", "instance", "period_start", "period_end", "dimension", "key", "count", "suppressed")

@@ -236,7 +236,7 @@ def test_nothing_typed_in_a_case_reaches_a_local_file_or_the_network(app, local_
         db.session.add(user)
         db.session.flush()
         login_user(user)
-        case = make_case("14", person_name=None) if False else make_case("14")
+        case = make_case("14")
         case.person_name = hostile[:120]
         case.nationality = hostile[:80]
         facts = local_facts()

@@ -10,10 +10,10 @@ from pypdf import PdfReader
 
 from core.demo import seed_demo_cases
 from core.extensions import db
-from core.models import AnonymousCase, AuditEvent, Case, Role, User, utcnow
+from core.models import AnonymousCase, AuditEvent, Case, Role, User
 from core.stats import merge_csv
 from tests.conftest import csrf_token, log_in
-from tests.test_cases import PNG, add_entry, case_id, create_case, token
+from tests.test_cases import PNG, add_entry, case_id, create_case
 
 DEMO_PEOPLE = ("M. K. (démo)", "A. B. (démo)", "S. D. (démo)", "1499999901", "ivoirienne", "Pacsée depuis 2022")
 

@@ -169,7 +169,7 @@ def _load(path: Path, section: str, build) -> list:
     if not isinstance(entries, list) or not entries:
         raise RulesError(f"{path}: section '{section}' must be a non-empty list")
     built = [_entry(path, section, index, raw, build) for index, raw in enumerate(entries)]
-    keys = [getattr(item, "slug", None) or getattr(item, "name") for item in built]
+    keys = [getattr(item, "slug", None) or item.name for item in built]
     duplicates = sorted({key for key in keys if keys.count(key) > 1})
     if duplicates:
         raise RulesError(f"{path}: {section}: duplicate entries {', '.join(duplicates)}")

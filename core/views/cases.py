@@ -13,6 +13,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from sqlalchemy import or_
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import (DateField, DateTimeLocalField, HiddenField, RadioField, SelectChoice, SelectField, StringField,
                      SubmitField, TextAreaField)
@@ -181,6 +182,7 @@ def index():
         query = query.order_by(Case.updated_at.desc())
     else:  # by next deadline, cases without one last
         query = query.order_by(next_date.is_(None), next_date, Case.updated_at.desc())
+    query = query.options(selectinload(Case.assigned_to), selectinload(Case.deadlines))  # no query per row
     pagination = db.paginate(query, page=bounded_int(request.args.get("page")), per_page=PAGE_SIZE, error_out=False)
     rules = current_app.extensions["permanence.rules"]
     # What was searched may be a person's name: the audit log keeps the filters, not the text.

@@ -3,6 +3,7 @@ import datetime as dt
 
 from flask import Blueprint, render_template, request
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from core import messages
 from core.extensions import db
@@ -24,6 +25,6 @@ def index():
     mine = request.args.get("mine") == "1"
     if mine:
         query = query.where(Case.assigned_to_id == current_user.id)
-    upcoming = db.session.execute(query.limit(100)).all()
+    upcoming = db.session.execute(query.options(selectinload(Case.assigned_to)).limit(100)).all()
     return render_template("main/index.html", departements=local_facts().departements(), upcoming=upcoming,
                            mine=mine, today=today, horizon=HORIZON_DAYS, messages=messages)
