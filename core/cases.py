@@ -18,6 +18,7 @@ from core.evidence import GENESIS, EntryRecord, ChainCheck, sha256_of, sniff_med
 from core.extensions import db
 from core.models import Attachment, AuditEvent, Case, CaseDeadline, EvidenceEntry, utcnow
 from core.plugin_state import local_facts
+from core.rules import HeldDocument as HeldFact
 from core.rules import Situation
 from core.rules.local import LocalAssessment, assess_locally
 from core.rules.progress import LadderProgress, LoggedFact, ladder_progress
@@ -38,7 +39,9 @@ def local_date(moment: dt.datetime) -> dt.date:
 def situation_of(case: Case, on: dt.date) -> Situation:
     return Situation(demarche=case.demarche, kind=case.kind, on=on, expires_on=case.expires_on,
                      filed_on=case.filed_on, permit=case.permit,
-                     favorable_decision_on=case.favorable_decision_on, ephoto_taken_on=case.ephoto_taken_on)
+                     favorable_decision_on=case.favorable_decision_on, ephoto_taken_on=case.ephoto_taken_on,
+                     birth_date=case.birth_date, remedies_stated=case.remedies_stated,
+                     held=tuple(HeldFact(d.kind, d.valid_until) for d in case.documents))
 
 
 def assess_case(case: Case, on: dt.date | None = None) -> LocalAssessment:

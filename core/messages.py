@@ -85,6 +85,7 @@ def attestation_label(kind: str) -> str:
         "api": _("attestation de prolongation d'instruction (API)"),
         "attestation-decision-favorable": _("attestation de décision favorable"),
         "recepisse": _("récépissé"),
+        "unknown": _("cannot be said without the permit's expiry date"),
     }.get(kind, kind)
 
 
@@ -93,8 +94,26 @@ def channel_label(kind: str) -> str:
             "local": _("local channel of the préfecture (not ANEF)")}[kind]
 
 
-def regular_stay_label(value) -> str:
-    return {True: _("yes"), False: _("no"), None: _("to be confirmed (see above)")}[value]
+def regular_stay_label(status: str) -> str:
+    return {"yes": _("yes"), "due": _("yes, once the document due is made available"), "no": _("no"),
+            "unknown": _("to be checked")}[status]
+
+
+def court_route_label(kind: str) -> str:
+    return {
+        "refere-mesures-utiles": _("No decision yet: référé mesures-utiles (L.521-3) to order the préfet to act"),
+        "annulation-suspension": _("An implicit rejection exists: recours en annulation with a référé-suspension "
+                                   "(L.521-1), not a référé mesures-utiles"),
+        "out-of-time": _("The time limit to challenge the implicit rejection is over"),
+        "reasonable-time": _("The two-month limit may not apply (acknowledgement without the voies et délais): "
+                             "a reasonable time, one year in principle, from when the person knew of the decision"),
+    }[kind]
+
+
+def describe_not_computed(item) -> str:
+    return {
+        ("filing-window", "expires_on"): _("Renewal window and API: need the expiry date of the current permit."),
+    }.get((item.what, item.missing), item.what)
 
 
 def window_status_label(status: str) -> str:
@@ -111,6 +130,7 @@ def deadline_label(kind: str) -> str:
         "api-ends": _("current API ends at the latest"),
         "implicit-rejection": _("implicit rejection if the préfecture stays silent"),
         "challenge-ends": _("last day to challenge the implicit rejection"),
+        "young-adult-deadline": _("last day for a young adult to file"),
         "ephoto-expires": _("e-photo expires"),
     }[kind]
 
@@ -122,12 +142,13 @@ def describe_warning(warning) -> str:
                                        "stay is no longer regular. File at once and keep every proof.", **d),
         "filed-after-window": lambda: _("The request was filed after the ANEF window closed (%(closes_on)s): "
                                         "no API is due after the permit expires.", **d),
-        "filed-after-local-window": lambda: _("The request was filed after the permit expired (%(closes_on)s): "
-                                              "no récépissé is guaranteed.", **d),
+        "filed-after-local-window": lambda: _("The request was filed after its deadline (%(closes_on)s): no "
+                                              "récépissé is guaranteed.", **d),
         "window-closed-not-filed": lambda: _("The ANEF window closed on %(closes_on)s and nothing was filed: file "
                                              "at once; no API will be due after expiry.", **d),
-        "l433-3-filed-after-expiry": lambda: _("The renewal was filed after the permit expired: the sources do not "
-                                               "say whether L.433-3 then applies; check before relying on it."),
+        "l433-3-filed-after-expiry": lambda: _("The renewal was filed after the permit expired: L.433-3 al. 1 sets "
+                                               "no filing date, but such a request may be treated as a first "
+                                               "request; check before relying on it."),
         "recepisse-renewal-must-be-asked": lambda: _("Unlike an API, a récépissé must be renewed on request "
                                                      "before it ends."),
         "anef-date-unknown": lambda: _("This démarche is on ANEF at the latest since %(by)s; the sources do not give "
@@ -137,20 +158,45 @@ def describe_warning(warning) -> str:
         "window-before-anef": lambda: _("The ANEF window closed (%(closes_on)s) before ANEF became mandatory for "
                                         "this démarche (%(since)s): the 120/60-day rule could not be met; argue "
                                         "that the request was filed in time.", **d),
-        "implicit-rejection-born": lambda: _("Four months of silence: an implicit rejection was born on "
-                                             "%(rejection_on)s; it can be challenged until %(until)s.", **d),
-        "challenge-period-over": lambda: _("An implicit rejection was born on %(rejection_on)s and the period to "
-                                           "challenge it ended on %(ended_on)s.", **d),
-        "filed-before-window": lambda: _("The request was filed before the window opened (%(opens_on)s): "
-                                         "check that it was registered.", **d),
+        "implicit-rejection-born": lambda: _("The préfecture's silence became an implicit rejection on "
+                                             "%(rejection_on)s; it can be challenged until %(until)s (recours en "
+                                             "annulation with a référé-suspension: see a lawyer, legal aid can "
+                                             "be asked).", **d),
+        "challenge-period-over": lambda: _("An implicit rejection was born on %(rejection_on)s; the two months to "
+                                           "challenge it ended on %(ended_on)s if the acknowledgement of the request "
+                                           "stated the voies et délais de recours — otherwise a reasonable time "
+                                           "may remain: see a lawyer.", **d),
+        "implicit-rejection-reasonable-time": lambda: _("An implicit rejection was born on %(rejection_on)s. The "
+                                                        "acknowledgement did not state the voies et délais: the "
+                                                        "two months do not run, but a reasonable time (one year in "
+                                                        "principle) does: see a lawyer soon.", **d),
+        "implicit-rejection-to-check": lambda: _("The delay after which silence becomes a rejection depends on "
+                                                 "the exact mention of the permit: the shortest known is shown, "
+                                                 "to be checked."),
+        "anef-by-date": lambda: _("This démarche is on ANEF at the latest on %(by)s; the sources do not give the "
+                                  "date it became mandatory: check annexe 9 before filing elsewhere.", **d),
+        "moves-to-anef-before-filing": lambda: _("This démarche moves to ANEF on %(on)s, before the person can "
+                                                 "file in time: the request is to be filed on ANEF, in ANEF's "
+                                                 "window.", **d),
+        "file-locally-before-move": lambda: _("It can still be filed locally, in its window, until %(until)s; "
+                                              "from %(on)s only on ANEF.", **d),
+        "channel-depends-on-permit": lambda: _("For this démarche, the channel of a renewal depends on the "
+                                               "permit held (a carte de résident went to ANEF later): say which "
+                                               "permit the person holds."),
+        "no-window": lambda: _("No R.431-5 renewal window for this permit: %(reason)s.", **d),
+        "l433-3-listed-departements": lambda: _("L.433-3 al. 2 keeps a carte de séjour temporaire or pluriannuelle "
+                                                "valid three months after expiry only in départements listed by an "
+                                                "arrêté; no such arrêté was found (to be checked)."),
+        "filed-before-window": lambda: _("The request was filed before the window opened (%(opens_on)s): it "
+                                         "remains a request; check that it was registered.", **d),
         "no-api-outside-window": lambda: _("Filed outside the R.431-5 window: the confirmation de dépôt does "
                                            "not prove regular stay (R.431-15-1 al. 1)."),
-        "api-first-request-limits": lambda: _("An API on a first request gives no social rights and no right "
-                                              "to work unless a work permit was granted."),
+        "api-first-request-limits": lambda: _("An API on a first request opens no social rights and does not "
+                                              "allow work unless a work permit was granted (seed 001, §1.3.2)."),
         "recepisse-once-complete": lambda: _("The récépissé is due once the request is complete; its renewal "
                                              "must be asked for."),
-        "no-recepisse-outside-window": lambda: _("Filed outside the two months before expiry: no récépissé is "
-                                                 "guaranteed and the stay is no longer regular after expiry."),
+        "no-recepisse-outside-window": lambda: _("Filed after the permit expired: no récépissé is guaranteed and "
+                                                 "the stay is no longer regular after expiry."),
         "filed-after-reference-date": lambda: _("The filing date (%(filed_on)s) is after the reference date: "
                                                 "the request is treated as not yet filed.", **d),
         "moves-to-anef": lambda: _("This démarche moves to ANEF on %(on)s.", **d),
@@ -171,7 +217,7 @@ def describe_situation_error(error) -> str:
         ("kind", "not-offered"): lambda: _("This démarche has no “%(value)s” kind.", **d),
         ("on", "before-rules"): lambda: _("The rules are encoded from %(first)s (recodified CESEDA); choose a "
                                           "later reference date.", **d),
-        ("expires_on", "required-for-renewal"): lambda: _("A renewal needs the expiry date of the current permit."),
+        ("birth_date", "after-reference-date"): lambda: _("The birth date cannot be after the reference date."),
         ("permit", "unknown"): lambda: _("Unknown permit type “%(value)s”.", **d),
         ("favorable_decision_on", "before-filing"): lambda: _("The favourable decision cannot come before the filing."),
         ("favorable_decision_on", "requires-filing"): lambda: _("A favourable decision needs the filing date."),

@@ -135,10 +135,15 @@ class Case(db.Model):
     __table_args__ = (
         CheckConstraint("status IN ('open', 'waiting', 'closed')", name="status"),
         CheckConstraint("kind IN ('first', 'renewal')", name="kind"),
+        CheckConstraint("civility IN ('madame', 'monsieur')", name="civility"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_name: Mapped[str] = mapped_column(String(120), index=True)
+    #: "madame", "monsieur" or None: letters to the administration use it.
+    civility: Mapped[str | None] = mapped_column(String(10))
+    #: Only for a young person (R.431-5 2° and 3°) and the letters that need it.
+    birth_date: Mapped[dt.date | None]
     agdref: Mapped[str | None] = mapped_column(String(10), index=True)
     nationality: Mapped[str | None] = mapped_column(String(80))
     contact: Mapped[str | None] = mapped_column(String(200))
@@ -152,6 +157,10 @@ class Case(db.Model):
     anef_request_number: Mapped[str | None] = mapped_column(String(40))
     favorable_decision_on: Mapped[dt.date | None]
     ephoto_taken_on: Mapped[dt.date | None]
+    #: What the case records, so that a letter states it only then (None: not known).
+    request_complete: Mapped[bool | None]
+    #: Did the acknowledgement of the request state the voies et délais de recours?
+    remedies_stated: Mapped[bool | None]
     status: Mapped[str] = mapped_column(String(10), default=CaseStatus.OPEN.value, index=True)
     assigned_to_id: Mapped[int | None] = mapped_column(db.ForeignKey("users.id"), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -13,14 +13,47 @@ def test_the_calvados_renewal_of_seed_001_gets_an_api_from_the_api(client):
     response = client.post("/api/v1/assess", json=CALVADOS_RENEWAL)
     assert response.status_code == 200
     body = response.get_json()
-    assert body["attestation"] == {"type": "api", "label": "attestation de prolongation d’instruction (API)",
-                                   "regular_stay": True, "legal_basis": "CESEDA R.431-15-1 al. 2",
-                                   "valid_until": "2025-04-09"}
+    attestation = body["attestation"]
+    assert (attestation["type"], attestation["label"], attestation["legal_basis"], attestation["valid_until"]) == (
+        "api", "attestation de prolongation d’instruction (API)", "CESEDA R.431-15-1 al. 2", "2025-04-09")
+    assert "accompagnée du titre de séjour expiré" in attestation["allows"]["regular_stay"]
+    assert body["regular_stay"]["status"] == "due" and "R.431-15-1 al. 2" in body["regular_stay"]["basis"]
+    assert body["court_route"]["kind"] == "refere-mesures-utiles"
     assert body["channel"]["kind"] == "anef" and body["channel"]["mandatory_since"] == "2023-04-05"
-    assert body["filing_window"] == {"opens_on": "2024-09-11", "closes_on": "2024-11-10", "status": "closed",
-                                     "legal_basis": body["filing_window"]["legal_basis"]}
+    assert body["filing_window"] == {"kind": "renewal", "opens_on": "2024-09-11", "closes_on": "2024-11-10",
+                                     "status": "closed", "legal_basis": body["filing_window"]["legal_basis"]}
+    deadlines = {d["kind"]: d for d in body["deadlines"]}
+    assert deadlines["challenge-ends"]["date"] == "2025-05-05"
+    assert "voies et délais" in deadlines["challenge-ends"]["condition"]
+    assert body["not_computed"] == []
     assert body["demarche"] == {"slug": "conjoint-de-francais", "label": "Conjoint·e de Français·e"}
     assert body["departement"] == {"code": "14", "covered": True, "name": "Calvados", "plugin": "calvados"}
+
+
+def test_a_renewal_without_expiry_date_is_answered_and_says_what_could_not_be_computed(client):
+    """The issue that created the API allowed expires_on: null."""
+    response = client.post("/api/v1/assess", json={**CALVADOS_RENEWAL, "expires_on": None})
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["channel"]["kind"] == "anef" and body["escalation"] and body["filing_window"] is None
+    assert body["attestation"]["type"] == "unknown" and body["regular_stay"]["status"] == "unknown"
+    assert body["not_computed"] == [{"what": "filing-window", "missing": "expires_on",
+                                     "message": "Fenêtre de renouvellement et API : il faut la date d’expiration du titre actuel."}]
+    assert [d["kind"] for d in body["deadlines"]] == ["implicit-rejection", "challenge-ends"]
+
+
+def test_documents_held_young_adults_and_the_acknowledgement_are_taken_into_account(client):
+    held = client.post("/api/v1/assess", json={**CALVADOS_RENEWAL, "on": "2025-01-20",
+                                               "held": [{"kind": "api", "valid_until": "2025-04-09"}]}).get_json()
+    assert held["regular_stay"]["status"] == "yes"
+    young = client.post("/api/v1/assess", json={"departement": "14", "demarche": "confie-ase", "kind": "first",
+                                                "birth_date": "2006-08-10", "filed_on": "2025-06-01",
+                                                "on": "2025-07-01"}).get_json()
+    assert young["filing_window"]["closes_on"] == "2025-08-09" and young["attestation"]["type"] == "api"
+    stated = client.post("/api/v1/assess", json={**CALVADOS_RENEWAL, "remedies_stated": False,
+                                                 "on": "2025-06-01"}).get_json()
+    assert stated["court_route"]["kind"] == "reasonable-time"
+    assert "challenge-ends" not in [d["kind"] for d in stated["deadlines"]]
 
 
 def test_the_escalation_steps_carry_the_local_facts_they_need(client):
@@ -29,7 +62,7 @@ def test_the_escalation_steps_carry_the_local_facts_they_need(client):
     assert [s["email"] for s in steps["pan"]["local"] if s["kind"] == "email"] == ["pref-etrangers@calvados.gouv.fr"]
     assert steps["pan"]["local"][0]["digital"] is True
     assert "arrêté du 1er août 2023" in steps["substitution"]["local"]["legal_basis"]
-    assert steps["refere-mesures-utiles"]["legal_basis"].startswith("Code de justice administrative L.521-3")
+    assert steps["refere-mesures-utiles"]["legal_basis"].startswith("CJA L.521-3")
 
 
 def test_a_local_channel_lists_the_plugins_options_and_the_local_pitfalls(client):
@@ -62,7 +95,8 @@ def test_on_defaults_to_today(client):
     ({**CALVADOS_RENEWAL, "expires_on": "09/01/2025"}, "expires_on", "Une date au format AAAA-MM-JJ, ou null, est attendue."),
     ({**CALVADOS_RENEWAL, "kind": "premiere"}, "kind", "Le type doit être « first » (première demande) ou « renewal » (renouvellement)."),
     ({**CALVADOS_RENEWAL, "departement": "20"}, "departement", "Ce n’est pas un code de département (INSEE : 01–95, 2A, 2B, 971–974, 976)."),
-    ({**CALVADOS_RENEWAL, "expires_on": None}, "expires_on", "Un renouvellement demande la date d’expiration du titre actuel."),
+    ({**CALVADOS_RENEWAL, "remedies_stated": "oui"}, "remedies_stated", "true, false ou null est attendu."),
+    ({**CALVADOS_RENEWAL, "held": [{"kind": "passeport"}]}, "held", "Chaque document détenu est"),
     ({**CALVADOS_RENEWAL, "expiry": "2025-01-09"}, "expiry", "Champ inconnu."),
     ({**CALVADOS_RENEWAL, "on": "2020-01-01"}, "on", "Les règles sont encodées à partir du 1er mai 2021"),
 ])

@@ -26,7 +26,8 @@ def test_bad_input_is_explained_next_to_the_field_and_kept(benevole_client):
     response = benevole_client.get("/evaluer?" + urlencode({**CALVADOS, "expires_on": "", "departement": "14"}))
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "Un renouvellement demande la date d’expiration du titre actuel." in page
+    # No expiry date: answered, with what could not be computed said plainly.
+    assert "Fenêtre de renouvellement et API : il faut la date d’expiration du titre actuel." in page
     assert 'value="2024-11-04"' in page  # what was typed is still there
     for code in ("20", "330", "975"):
         bad_code = benevole_client.get("/evaluer?" + urlencode({**CALVADOS, "departement": code})).get_data(as_text=True)

@@ -22,14 +22,14 @@ def token(client, url):
     return csrf_token(client.get(url).get_data(as_text=True))
 
 
-def create_case(client, **overrides):
+def create_case(client, follow_redirects=False, **overrides):
     data = {"person_name": "M. K.", "agdref": "1499999901", "nationality": "ivoirienne", "contact": "",
             "departement": "14", "demarche": "conjoint-de-francais", "kind": "renewal", "permit": "cst",
             "expires_on": (TODAY - dt.timedelta(days=3)).isoformat(),
             "filed_on": (TODAY - dt.timedelta(days=69)).isoformat(), "anef_request_number": "",
             "favorable_decision_on": "", "ephoto_taken_on": "", "note": "", **overrides}
     data["csrf_token"] = token(client, "/dossiers/nouveau")
-    return client.post("/dossiers/nouveau", data=data)
+    return client.post("/dossiers/nouveau", data=data, follow_redirects=follow_redirects)
 
 
 def case_id(response):
@@ -71,9 +71,9 @@ def test_a_wrong_agdref_is_explained_and_nothing_typed_is_lost(benevole_client):
         assert db.session.scalar(db.select(db.func.count(Case.id))) == 0
 
 
-def test_a_renewal_without_expiry_is_refused_by_the_rules_next_to_the_field(benevole_client):
-    page = create_case(benevole_client, expires_on="").get_data(as_text=True)
-    assert "Un renouvellement demande la date d’expiration du titre actuel." in page
+def test_a_renewal_without_expiry_is_kept_and_says_what_cannot_be_computed_yet(benevole_client):
+    page = create_case(benevole_client, expires_on="", follow_redirects=True).get_data(as_text=True)
+    assert "Fenêtre de renouvellement et API : il faut la date d’expiration du titre actuel." in page
 
 
 def test_a_screenshot_is_logged_with_its_sha256_and_served_to_logged_in_users_only(app, benevole_client, case):
@@ -124,7 +124,8 @@ def test_failed_attempts_over_two_weeks_make_the_case_ready_for_a_refere(benevol
         add_entry(benevole_client, case, kind="pan-attempt", result="no-slot", summary="Aucun créneau",
                   occurred_at=(dt.datetime.now() - dt.timedelta(days=days_ago)).strftime("%Y-%m-%dT%H:%M"))
     page = benevole_client.get(f"/dossiers/{case}").get_data(as_text=True)
-    assert "Prêt pour un référé : 3 tentatives de rendez-vous infructueuses" in page
+    assert "Prêt pour un référé mesures-utiles : 3 tentatives de rendez-vous infructueuses" in page
+    assert "n&#39;ayant pas été effectuées la même semaine" in page and "prudence du projet" in page
 
 
 def test_a_correction_is_a_new_entry_that_points_to_the_old_one(app, benevole_client, case):

@@ -41,7 +41,7 @@ def test_a_conjoint_de_francais_files_locally_on_4_april_2023_and_on_anef_on_5_a
 ])
 def test_each_annexe_9_demarche_moves_to_anef_on_its_date(slug, first_day):
     demarche = RULES.demarches[slug]
-    kind = demarche.kinds[-1]
+    kind = "first" if "first" in demarche.kinds else "renewal"
     assert channel_at(RULES, demarche, kind, first_day - dt.timedelta(days=1)).kind == "local"
     assert channel_at(RULES, demarche, kind, first_day).kind == "anef"
 
@@ -72,116 +72,8 @@ def test_demarches_off_annexe_9_stay_on_a_local_channel(slug):
     assert channel.kind == "local" and channel.source and "R.431-3" in channel.legal_basis
 
 
-def test_the_channel_is_the_one_in_force_on_the_filing_day():
-    """Filed locally on 3 April 2023, reviewed after the move to ANEF."""
-    result = assess(RULES, situation(kind="first", filed_on=D(2023, 4, 3), on=D(2023, 6, 1)))
-    assert result.channel.kind == "local"
-    assert result.attestation.type == "recepisse"
-
-
-# --- R.431-5: filing windows ---------------------------------------------------
-
-def test_a_renewal_expiring_on_9_january_2025_has_its_anef_window_from_11_september_to_10_november_2024():
-    result = assess(RULES, situation(expires_on=D(2025, 1, 9), on=D(2024, 10, 1)))
-    window = result.filing_window
-    assert (window.opens_on, window.closes_on, window.status) == (D(2024, 9, 11), D(2024, 11, 10), "open")
-    assert "R.431-5" in window.legal_basis
-
-
-@pytest.mark.parametrize("on, status", [(D(2024, 9, 10), "not-yet-open"), (D(2024, 9, 11), "open"),
-                                        (D(2024, 11, 10), "open"), (D(2024, 11, 11), "closed")])
-def test_the_anef_window_includes_both_ends(on, status):
-    assert assess(RULES, situation(expires_on=D(2025, 1, 9), on=on)).filing_window.status == status
-
-
-def test_a_local_window_opens_two_calendar_months_before_expiry_and_closes_on_expiry():
-    result = assess(RULES, situation(demarche="salarie", expires_on=D(2025, 1, 9), on=D(2024, 12, 1)))
-    assert (result.filing_window.opens_on, result.filing_window.closes_on) == (D(2024, 11, 9), D(2025, 1, 9))
-
-
-def test_a_local_window_for_a_permit_expiring_on_30_april_opens_on_28_february():
-    result = assess(RULES, situation(demarche="salarie", expires_on=D(2025, 4, 30), on=D(2025, 3, 1)))
-    assert result.filing_window.opens_on == D(2025, 2, 28)
-    leap = assess(RULES, situation(demarche="salarie", expires_on=D(2024, 4, 30), on=D(2024, 3, 1)))
-    assert leap.filing_window.opens_on == D(2024, 2, 29)
-
-
-def test_a_first_request_has_no_filing_window():
-    assert assess(RULES, situation(kind="first", on=D(2025, 1, 1))).filing_window is None
-
-
-# --- R.431-15-1, R.431-12, L.433-3: the document to hold ------------------------
-
-def test_the_calvados_renewal_of_seed_001_filed_4_november_2024_gets_an_api_on_12_january_2025():
-    result = assess(RULES, situation(expires_on=D(2025, 1, 9), filed_on=D(2024, 11, 4), on=D(2025, 1, 12)))
-    assert result.attestation.type == "api" and result.attestation.regular_stay
-    assert result.attestation.legal_basis == "CESEDA R.431-15-1 al. 2"
-    assert result.attestation.valid_until == D(2025, 4, 9)
-
-
-def test_the_same_renewal_before_expiry_holds_a_confirmation_de_depot_and_the_valid_permit():
-    result = assess(RULES, situation(expires_on=D(2025, 1, 9), filed_on=D(2024, 11, 4), on=D(2024, 12, 1)))
-    assert result.attestation.type == "confirmation-de-depot" and result.attestation.regular_stay
-
-
-def test_a_renewal_filed_66_days_before_expiry_gets_an_api_after_expiry():
-    expiry = D(2025, 1, 9)
-    result = assess(RULES, situation(expires_on=expiry, filed_on=expiry - dt.timedelta(days=66), on=D(2025, 1, 10)))
-    assert result.attestation.type == "api"
-
-
-def test_a_renewal_filed_30_days_before_expiry_only_gets_a_confirmation_de_depot_and_loses_regular_stay():
-    expiry = D(2025, 1, 9)
-    result = assess(RULES, situation(expires_on=expiry, filed_on=expiry - dt.timedelta(days=30), on=D(2025, 1, 10)))
-    assert result.attestation.type == "confirmation-de-depot"
-    assert result.attestation.regular_stay is False
-    codes = [w.code for w in result.warnings]
-    assert "filed-after-window" in codes and "no-api-outside-window" in codes
-
-
-def test_l433_3_keeps_a_carte_de_resident_holder_regular_three_months_after_expiry():
-    expiry = D(2025, 1, 9)
-    late = situation(demarche="carte-resident", expires_on=expiry, filed_on=D(2024, 12, 20), permit="carte-resident",
-                     on=D(2025, 4, 9))
-    within = assess(RULES, late)
-    assert within.attestation.regular_stay and "L.433-3" in within.attestation.legal_basis
-    after = assess(RULES, replace(late, on=D(2025, 4, 10)))
-    assert after.attestation.regular_stay is False
-
-
-def test_l433_3_does_not_cover_a_one_year_carte_de_sejour_temporaire():
-    result = assess(RULES, situation(expires_on=D(2025, 1, 9), filed_on=D(2024, 12, 20), permit="cst",
-                                     on=D(2025, 2, 1)))
-    assert result.attestation.regular_stay is False
-
-
-def test_no_request_filed_means_no_document_and_regular_stay_only_while_the_permit_is_valid():
-    valid = assess(RULES, situation(expires_on=D(2025, 1, 9), on=D(2025, 1, 9)))
-    assert (valid.attestation.type, valid.attestation.regular_stay) == ("none", True)
-    expired = assess(RULES, situation(expires_on=D(2025, 1, 9), on=D(2025, 1, 10)))
-    assert (expired.attestation.type, expired.attestation.regular_stay) == ("none", False)
-    assert "expired-not-filed" in [w.code for w in expired.warnings]
-
-
-def test_a_local_renewal_filed_in_its_window_gives_a_recepisse_once_the_permit_expired():
-    before = assess(RULES, situation(demarche="salarie", expires_on=D(2025, 1, 9), filed_on=D(2024, 12, 1),
-                                     on=D(2025, 1, 9)))
-    assert (before.attestation.type, before.attestation.regular_stay) == ("none", True)
-    after = assess(RULES, replace(before.situation, on=D(2025, 1, 10)))
-    assert (after.attestation.type, after.attestation.regular_stay) == ("recepisse", True)
-    assert "R.431-12" in after.attestation.legal_basis
-
-
-def test_a_favourable_decision_gives_the_attestation_de_decision_favorable():
-    result = assess(RULES, situation(expires_on=D(2025, 1, 9), filed_on=D(2024, 11, 4),
-                                     favorable_decision_on=D(2025, 2, 1), on=D(2025, 2, 3)))
-    assert result.attestation.type == "attestation-decision-favorable" and result.attestation.regular_stay
-    assert "implicit-rejection" not in [d.kind for d in result.deadlines]
-
-
-def test_a_first_request_on_anef_proves_nothing_by_itself():
-    result = assess(RULES, situation(kind="first", filed_on=D(2025, 1, 2), on=D(2025, 1, 12)))
-    assert result.attestation.type == "confirmation-de-depot" and result.attestation.regular_stay is False
+# The dated scenarios (windows, documents, deadlines, regular stay, court
+# route) are in tests/scenarios/*.yaml, run by tests/test_scenarios.py.
 
 
 # --- escalation, deadlines, legal grounds ---------------------------------------
@@ -208,17 +100,6 @@ def test_every_step_says_what_to_do_what_to_keep_and_why():
     assert "435594" in RULES.refere_readiness.legal_basis and RULES.refere_readiness.min_distinct_weeks == 2
 
 
-def test_implicit_rejection_comes_four_months_after_filing_and_can_be_challenged_for_two_more():
-    result = assess(RULES, situation(expires_on=D(2025, 1, 9), filed_on=D(2024, 11, 4), on=D(2025, 1, 12),
-                                     ephoto_taken_on=D(2024, 10, 1)))
-    dates = {d.kind: d.date for d in result.deadlines}
-    assert dates["implicit-rejection"] == D(2025, 3, 4)
-    assert dates["challenge-ends"] == D(2025, 5, 4)
-    assert dates["api-ends"] == D(2025, 4, 9)
-    assert dates["ephoto-expires"] == D(2025, 4, 1)
-    assert [d.date for d in result.deadlines] == sorted(d.date for d in result.deadlines)
-
-
 def test_the_legal_grounds_of_seed_000_and_the_three_others_are_there_with_citations():
     expected = {"egalite-continuite", "vie-privee", "vie-familiale", "conditions-existence-decentes",
                 "interet-superieur-enfant", "prestations-familiales", "liberte-aller-venir",
@@ -229,18 +110,6 @@ def test_the_legal_grounds_of_seed_000_and_the_three_others_are_there_with_citat
 
 
 # --- input the rules refuse -------------------------------------------------------
-
-def test_a_renewal_without_expiry_date_is_refused_naming_the_field():
-    with pytest.raises(SituationError) as error:
-        assess(RULES, situation(on=D(2025, 1, 1)))
-    assert error.value.field == "expires_on"
-
-
-def test_a_reference_date_before_the_recodified_ceseda_is_refused():
-    with pytest.raises(SituationError) as error:
-        assess(RULES, situation(kind="first", on=D(2021, 4, 30)))
-    assert error.value.field == "on"
-
 
 def test_a_malformed_rules_file_stops_the_load_naming_file_and_entry(tmp_path):
     for name in ("parameters.yaml", "escalation.yaml", "legal_grounds.yaml"):
@@ -258,135 +127,57 @@ def test_a_malformed_rules_file_stops_the_load_naming_file_and_entry(tmp_path):
 
 
 
-# --- the edges a legal reviewer checks --------------------------------------------
+# --- what a legal review found wrong, checked on the data itself --------------
 
-def codes(result):
-    return [warning.code for warning in result.warnings]
-
-
-@pytest.mark.parametrize("days_before, api", [(121, False), (120, True), (60, True), (59, False)])
-def test_an_anef_renewal_gets_an_api_only_if_filed_between_the_120th_and_the_60th_day(days_before, api):
-    expiry = D(2025, 1, 9)
-    result = assess(RULES, situation(expires_on=expiry, filed_on=expiry - dt.timedelta(days=days_before),
-                                     on=D(2025, 1, 10)))
-    assert (result.attestation.type == "api") is api
-    if days_before == 121:
-        assert "filed-before-window" in codes(result)
+def test_freedom_of_movement_is_protocol_4_article_2_not_article_5():
+    citations = RULES.legal_grounds["liberte-aller-venir"].citations
+    assert "Protocole n° 4 à la CEDH, art. 2" in citations
+    assert not any("art. 5" in citation for citation in citations)
 
 
-@pytest.mark.parametrize("filed_on, recepisse", [(D(2024, 11, 8), False), (D(2024, 11, 9), True),
-                                                 (D(2025, 1, 9), True), (D(2025, 1, 10), False)])
-def test_a_local_renewal_gets_a_recepisse_only_if_filed_from_two_months_before_to_the_expiry_day(filed_on, recepisse):
-    result = assess(RULES, situation(demarche="salarie", expires_on=D(2025, 1, 9), filed_on=filed_on,
-                                     on=D(2025, 1, 20)))
-    assert (result.attestation.type == "recepisse") is recepisse
-    if filed_on == D(2025, 1, 10):
-        assert "filed-after-local-window" in codes(result) and "filed-after-window" not in codes(result)
+def test_ce_435594_is_quoted_for_attempts_not_made_in_the_same_week_and_the_span_is_our_prudence():
+    readiness = RULES.refere_readiness
+    assert "n'ayant pas été effectuées la même semaine" in readiness.legal_basis
+    assert "prudence du projet" in readiness.prudence
+    for ladder in RULES.ladders.values():
+        refere = next(step for step in ladder if step.step == "refere-mesures-utiles")
+        assert "la même semaine" in refere.action and "semaine d'essais" not in refere.action
+        assert "rejet implicite" in refere.action  # the route changes once a decision exists
 
 
-def test_a_local_renewal_of_a_permit_ending_30_april_filed_28_february_is_in_time():
-    result = assess(RULES, situation(demarche="salarie", expires_on=D(2025, 4, 30), filed_on=D(2025, 2, 28),
-                                     on=D(2025, 5, 2)))
-    assert result.attestation.type == "recepisse"
+def test_the_local_ladder_offers_the_post_only_where_the_prefet_prescribed_it():
+    step = next(s for s in RULES.ladders["local"] if s.step == "postal-or-guichet")
+    assert "guichet" in step.title and "si le préfet l'a prévu" in step.title
+    assert "al. 2 (voie postale si le préfet le prescrit)" in step.legal_basis
 
 
-def test_a_filing_date_after_the_reference_date_is_not_yet_a_filing():
-    result = assess(RULES, situation(expires_on=D(2025, 1, 9), filed_on=D(2024, 11, 4), on=D(2024, 10, 1)))
-    assert result.attestation.type == "none" and "filed-after-reference-date" in codes(result)
-    assert "implicit-rejection" not in [d.kind for d in result.deadlines]
+def test_dgef_support_is_not_presented_as_the_ccc_document():
+    step = next(s for s in RULES.ladders["anef"] if s.step == "ccc-contact")
+    assert "pas le CCC" in step.action and "document du centre de contact citoyen" in step.action
 
 
-def test_nothing_filed_while_the_anef_window_has_closed_is_flagged_before_the_permit_expires():
-    result = assess(RULES, situation(expires_on=D(2025, 1, 9), on=D(2024, 12, 1)))
-    assert result.attestation.regular_stay is True
-    assert "window-closed-not-filed" in codes(result)
+def test_every_document_reminder_and_note_carries_its_source():
+    assert {"confirmation-de-depot", "api-first", "api-renewal", "api-refugie", "recepisse"} <= set(RULES.documents)
+    for document in RULES.documents.values():
+        assert document.work and document.social_rights and document.travel and document.source
+    for reminder in RULES.reminders:
+        assert reminder.source and reminder.text
+    for demarche in RULES.demarches.values():
+        for note in demarche.notes:
+            assert note.source
+        if demarche.implicit_rejection:
+            assert demarche.implicit_rejection.legal_basis and demarche.implicit_rejection.source
 
 
-def test_a_conjoint_whose_permit_ends_after_the_move_to_anef_is_told_the_anef_window():
-    result = assess(RULES, situation(expires_on=D(2023, 6, 30), on=D(2023, 3, 1)))
-    assert result.channel.kind == "local"
-    (warning,) = [w for w in result.warnings if w.code == "moves-to-anef-before-expiry"]
-    assert warning.details == {"on": D(2023, 4, 5), "opens_on": D(2023, 3, 2), "closes_on": D(2023, 5, 1)}
+def test_no_source_shown_to_people_names_an_internal_file():
+    texts = [d.source for d in RULES.documents.values()] + [r.source for r in RULES.reminders]
+    texts += [n.source for d in RULES.demarches.values() for n in d.notes]
+    texts += [e.source for d in RULES.demarches.values() for e in d.anef_since]
+    assert not [text for text in texts if ".md" in text or ".yaml" in text or ".py" in text]
 
 
-def test_an_anef_window_closed_before_anef_became_mandatory_is_flagged():
-    result = assess(RULES, situation(demarche="etudiant", expires_on=D(2021, 6, 15), filed_on=D(2021, 5, 10),
-                                     on=D(2021, 6, 20)))
-    assert result.channel.kind == "anef" and "window-before-anef" in codes(result)
-
-
-def test_a_change_of_status_follows_the_window_of_the_document_held():
-    """A student with a VLS-TS ending 9 January 2025 files a first 'salarié-like' request on ANEF."""
-    late = assess(RULES, situation(demarche="etudiant", kind="first", expires_on=D(2025, 1, 9),
-                                   filed_on=D(2025, 1, 8), on=D(2025, 1, 12)))
-    assert late.attestation.type == "confirmation-de-depot" and late.attestation.regular_stay is False
-    in_time = assess(RULES, situation(demarche="etudiant", kind="first", expires_on=D(2025, 1, 9),
-                                      filed_on=D(2024, 10, 1), on=D(2025, 1, 12)))
-    assert in_time.attestation.type == "api" and "api-first-request-limits" in codes(in_time)
-
-
-def test_a_refugee_filing_a_first_request_on_anef_gets_an_api():
-    result = assess(RULES, situation(demarche="refugie", kind="first", filed_on=D(2025, 1, 2), on=D(2025, 1, 12)))
-    assert result.attestation.type == "api" and result.attestation.regular_stay is True
-
-
-def test_an_admission_exceptionnelle_posted_gets_a_recepisse_only_once_the_file_is_complete():
-    result = assess(RULES, situation(demarche="admission-exceptionnelle", kind="first", filed_on=D(2025, 1, 2),
-                                     on=D(2025, 1, 3)))
-    assert result.attestation.type == "recepisse" and result.attestation.regular_stay is None
-    assert "recepisse-once-complete" in codes(result)
-
-
-def test_a_duplicate_has_no_window_no_attestation_of_stay_and_no_implicit_rejection():
-    result = assess(RULES, situation(demarche="duplicata", kind="first", filed_on=D(2025, 1, 2), on=D(2025, 6, 1)))
-    assert result.filing_window is None
-    assert (result.attestation.type, result.attestation.regular_stay) == ("none", None)
-    assert not {"implicit-rejection", "challenge-ends"} & {d.kind for d in result.deadlines}
-
-
-def test_a_favourable_decision_needs_a_filing_and_counts_only_once_taken():
-    with pytest.raises(SituationError) as error:
-        assess(RULES, situation(expires_on=D(2025, 1, 9), favorable_decision_on=D(2025, 2, 1), on=D(2025, 2, 3)))
-    assert (error.value.field, error.value.code) == ("favorable_decision_on", "requires-filing")
-    future = assess(RULES, situation(expires_on=D(2025, 1, 9), filed_on=D(2024, 11, 4),
-                                     favorable_decision_on=D(2025, 3, 1), on=D(2025, 1, 12)))
-    assert future.attestation.type == "api" and "implicit-rejection" in [d.kind for d in future.deadlines]
-
-
-def test_after_four_months_of_silence_the_rejection_and_its_challenge_period_are_flagged():
-    born = assess(RULES, situation(demarche="admission-exceptionnelle", kind="first", filed_on=D(2024, 6, 1),
-                                   on=D(2024, 11, 1)))
-    assert "implicit-rejection-born" in codes(born)
-    over = assess(RULES, situation(demarche="admission-exceptionnelle", kind="first", filed_on=D(2024, 6, 1),
-                                   on=D(2025, 1, 1)))
-    (warning,) = [w for w in over.warnings if w.code == "challenge-period-over"]
-    assert warning.details == {"rejection_on": D(2024, 10, 1), "ended_on": D(2024, 12, 1)}
-
-
-def test_l433_3_applies_to_a_carte_de_resident_renewal_even_without_saying_the_permit():
-    result = assess(RULES, situation(demarche="carte-resident", expires_on=D(2025, 1, 9), filed_on=D(2024, 12, 20),
-                                     on=D(2025, 2, 1)))
-    assert result.attestation.regular_stay is True and "L.433-3" in result.attestation.legal_basis
-
-
-def test_l433_3_after_a_filing_made_after_expiry_comes_with_a_caution():
-    result = assess(RULES, situation(expires_on=D(2025, 1, 9), filed_on=D(2025, 1, 20), permit="csp-4-ans",
-                                     on=D(2025, 2, 1)))
-    assert result.attestation.regular_stay is True and "l433-3-filed-after-expiry" in codes(result)
-
-
-def test_api_periods_are_counted_from_the_expiry_so_month_ends_do_not_drift():
-    result = assess(RULES, situation(expires_on=D(2024, 11, 30), filed_on=D(2024, 9, 1), on=D(2025, 5, 29)))
-    assert result.attestation.valid_until == D(2025, 5, 30)
-
-
-def test_a_demarche_known_on_anef_only_by_a_date_says_the_start_is_unknown():
-    result = assess(RULES, situation(demarche="regroupement-familial", expires_on=D(2025, 6, 1), on=D(2025, 3, 1)))
-    assert result.channel.kind == "anef" and result.channel.mandatory_since is None
-    assert "anef-date-unknown" in codes(result)
-
-
-def test_a_filing_before_the_recodified_ceseda_is_refused():
-    with pytest.raises(SituationError) as error:
-        assess(RULES, situation(kind="first", filed_on=D(2021, 4, 1), on=D(2021, 6, 1)))
-    assert error.value.field == "filed_on"
+def test_the_bpi_api_is_for_the_protected_person_only():
+    assert RULES.demarches["refugie"].first_request_document == "api-refugie"
+    assert RULES.demarches["protection-subsidiaire"].first_request_document == "api-protection-subsidiaire"
+    assert RULES.demarches["refugie-famille"].first_request_document is None
+    assert RULES.demarches["protection-subsidiaire-famille"].first_request_document is None

@@ -6,14 +6,21 @@ that reason over them. Usable without Flask::
     assess(rules, Situation(demarche="conjoint-de-francais", kind="renewal",
                             expires_on=date(2025, 1, 9), filed_on=date(2024, 11, 4),
                             on=date(2025, 1, 12))).attestation.type   # "api"
+
+docs/legal-review.md lists each rule with the text it encodes.
 """
 from core.rules.assessment import (
+    HELD_KINDS,
     PERMITS,
     Assessment,
     Attestation,
     Channel,
+    CourtRoute,
     Deadline,
     FilingWindow,
+    HeldDocument,
+    NotComputed,
+    RegularStay,
     Situation,
     SituationError,
     Warning,
@@ -25,6 +32,7 @@ from core.rules.assessment import (
 )
 from core.rules.catalogue import Demarche, EscalationStep, LegalGround, Rules, RulesError, load_rules
 
-__all__ = ["PERMITS", "Assessment", "Attestation", "Channel", "Deadline", "Demarche", "EscalationStep",
-           "FilingWindow", "LegalGround", "Rules", "RulesError", "Situation", "SituationError", "Warning",
+__all__ = ["HELD_KINDS", "PERMITS", "Assessment", "Attestation", "Channel", "CourtRoute", "Deadline", "Demarche",
+           "EscalationStep", "FilingWindow", "HeldDocument", "LegalGround", "NotComputed", "RegularStay", "Rules",
+           "RulesError", "Situation", "SituationError", "Warning",
            "anef_window", "assess", "channel_at", "load_rules", "local_window", "window_status"]

@@ -1,26 +1,41 @@
 """What the national rules say about one person's situation on a given date.
 
 Small pure functions over the :class:`~core.rules.catalogue.Rules` data: no
-Flask, no database. The page for volunteers and ``POST /api/v1/assess``
-both call :func:`assess`.
+Flask, no database. The page for volunteers, the case page and
+``POST /api/v1/assess`` all call :func:`assess`. Every statement carries its
+legal basis; docs/legal-review.md lists each rule with the text it encodes.
 """
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from core.dates import add_months
-from core.rules.catalogue import Demarche, EscalationStep, Rules
+from core.dates import add_months, end_of_franc_period, french_date
+from core.rules.catalogue import AnefEntry, Demarche, DocumentRights, EscalationStep, Note, Reminder, Rules
 
-R431_3 = "CESEDA R.431-3 (préfecture, sous-préfecture, ou voie postale si le préfet le prescrit)"
+R431_3 = "CESEDA R.431-3 (préfecture ou sous-préfecture ; voie postale seulement si le préfet le prescrit)"
 R431_2 = "CESEDA R.431-2 al. 1 et annexe 9"
 
 NOT_YET_OPEN, OPEN, CLOSED = "not-yet-open", "open", "closed"
 
 # Permits after whose expiry a renewal request keeps the stay regular for
-# three months (L.433-3; seed 000, partie II, II.2, NB).
-L433_3_PERMITS = ("csp-4-ans", "carte-resident", "titre-conventionnel-plus-1-an")
-PERMITS = ("cst", "csp", "csp-4-ans", "carte-resident", "titre-conventionnel-plus-1-an", "vls-ts", "autre")
+# three months (L.433-3 al. 1; seed 000, partie II, II.2, NB).
+L433_3_PERMITS = ("csp-4-ans", "carte-resident", "rld-ue", "titre-conventionnel-plus-1-an")
+# Permits L.433-3 al. 2 adds in the départements an arrêté lists.
+L433_3_LISTED_PERMITS = ("cst", "csp")
+PERMITS = ("cst", "csp", "csp-4-ans", "carte-resident", "rld-ue", "titre-conventionnel-plus-1-an", "vls-ts", "autre")
+#: R.431-5, last alinéa: the 1° window does not apply to a holder of the
+#: long-term resident EU status granted by France.
+WINDOW_EXEMPT_PERMITS = {"rld-ue": "CESEDA R.431-5, dernier alinéa (titulaire du statut de résident de longue "
+                                   "durée-UE accordé par la France : le délai du 1° ne s'applique pas)"}
+#: The documents a volunteer records as held (case page), as the rules read them.
+HELD_KINDS = ("confirmation-de-depot", "api", "recepisse", "attestation-decision-favorable", "titre", "autre")
+
+YES, DUE, NO, UNKNOWN = "yes", "due", "no", "unknown"
+#: Up to which age a first request with a birth date is read against the
+#: young adults' deadlines of R.431-5 2° and 3° (which end at 19 at the
+#: latest): past them, the page still says the deadline was missed.
+YOUNG_UNTIL_YEARS = 21
 
 
 class SituationError(ValueError):
@@ -30,6 +45,14 @@ class SituationError(ValueError):
     def __init__(self, field: str, code: str, **details):
         self.field, self.code, self.details = field, code, details
         super().__init__(f"{field}: {code} {details or ''}".strip())
+
+
+@dataclass(frozen=True)
+class HeldDocument:
+    """A document the person holds (recorded on the case page)."""
+
+    kind: str  # one of HELD_KINDS
+    valid_until: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -44,6 +67,12 @@ class Situation:
     permit: str | None = None  # one of PERMITS, for L.433-3
     favorable_decision_on: dt.date | None = None
     ephoto_taken_on: dt.date | None = None
+    birth_date: dt.date | None = None  # for the young adults' windows (R.431-5 2° and 3°)
+    held: tuple[HeldDocument, ...] = ()
+    #: Did the acknowledgement of the request state the voies et délais de
+    #: recours? None: not known (CRPA L.112-3, L.112-6; CJA R.421-5).
+    remedies_stated: bool | None = None
+    departement: str | None = None  # for the public holidays of the time limits
 
 
 @dataclass(frozen=True)
@@ -52,28 +81,44 @@ class Channel:
     mandatory_since: dt.date | None
     legal_basis: str
     source: str
-    decided_on: dt.date  # the date whose rules apply: the filing date, else the reference date
+    decided_on: dt.date  # the date whose rules apply: the filing date, or the planned filing
+    #: False when the sources only say the démarche was on ANEF *by* a later
+    #: date: the channel on this date is then to be checked, not a fact.
+    certain: bool = True
 
 
 @dataclass(frozen=True)
 class FilingWindow:
-    opens_on: dt.date
+    opens_on: dt.date | None  # None: the text sets only a last day (R.431-5 2° and 3°)
     closes_on: dt.date
     status: str  # not-yet-open, open, closed (at the reference date)
     legal_basis: str
+    kind: str = "renewal"  # renewal (R.431-5 1°) or young-adult (2° and 3°)
 
     def contains(self, day: dt.date) -> bool:
-        return self.opens_on <= day <= self.closes_on
+        return (self.opens_on is None or self.opens_on <= day) and day <= self.closes_on
 
 
 @dataclass(frozen=True)
 class Attestation:
-    type: str  # none, confirmation-de-depot, api, attestation-decision-favorable, recepisse
-    #: True or False; None when it does not depend on this request (a duplicate,
-    #: a change of address) or is not known yet (a récépissé not yet issued).
-    regular_stay: bool | None
+    """The temporary document due at the reference date."""
+
+    type: str  # none, unknown, confirmation-de-depot, api, attestation-decision-favorable, recepisse
     legal_basis: str
     valid_until: dt.date | None = None
+    rights: DocumentRights | None = None  # what it proves and allows
+
+
+@dataclass(frozen=True)
+class RegularStay:
+    """Whether the stay is regular on the reference date, and on what basis:
+    ``yes`` (a valid permit or document, or the law), ``due`` (a document that
+    proves it is due: without it the person cannot show it), ``no``, or
+    ``unknown`` (to be checked; the basis says what)."""
+
+    status: str
+    basis: str
+    until: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +126,25 @@ class Deadline:
     kind: str
     date: dt.date
     legal_basis: str
+    #: When the date holds only under a condition the volunteer must check.
+    condition: str = ""
+
+
+@dataclass(frozen=True)
+class NotComputed:
+    """A date or answer the rules could not give, and why (an input is missing)."""
+
+    what: str
+    missing: str
+
+
+@dataclass(frozen=True)
+class CourtRoute:
+    """Which route before the tribunal administratif fits the case now."""
+
+    kind: str  # refere-mesures-utiles, annulation-suspension, out-of-time, reasonable-time
+    legal_basis: str
+    until: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -98,12 +162,45 @@ class Assessment:
     channel: Channel
     filing_window: FilingWindow | None
     attestation: Attestation
+    regular_stay: RegularStay
     escalation: tuple[EscalationStep, ...]
     deadlines: tuple[Deadline, ...]
     warnings: tuple[Warning, ...]
+    court_route: CourtRoute | None = None
+    reminders: tuple[Reminder, ...] = ()
+    notes: tuple[Note, ...] = ()
+    not_computed: tuple[NotComputed, ...] = ()
+    implicit_rejection_on: dt.date | None = None
 
 
-# --- the pieces -------------------------------------------------------------
+# --- the channel: annexe 9 at a date ------------------------------------------
+
+def _entries(demarche: Demarche, kind: str, permit: str | None) -> list[AnefEntry]:
+    return [entry for entry in demarche.anef_since if entry.covers(kind, permit)]
+
+
+def channel_at(rules: Rules, demarche: Demarche, kind: str, day: dt.date, permit: str | None = None) -> Channel:
+    """ANEF from the first annexe 9 entry in force at ``day`` for this kind
+    (and, for a renewal, this permit).
+
+    For an entry known only as "on ANEF by" a date, ``mandatory_since`` is
+    None: the start date is not in the sources.
+    """
+    entries = [entry for entry in _entries(demarche, kind, permit) if entry.start <= day]
+    if entries:
+        first = entries[0]
+        return Channel("anef", first.start if first.exact else None, R431_2, first.source, day)
+    upcoming = _entries(demarche, kind, permit)
+    certain = not any(not entry.exact for entry in upcoming)
+    return Channel("local", None, R431_3, demarche.local_source or (upcoming[0].source if upcoming else ""), day,
+                   certain=certain)
+
+
+def next_anef_entry(demarche: Demarche, kind: str, after: dt.date, permit: str | None = None) -> AnefEntry | None:
+    return next((e for e in _entries(demarche, kind, permit) if e.start > after), None)
+
+
+# --- R.431-5: the windows --------------------------------------------------------
 
 def anef_window(expires_on: dt.date, opens_days: int = 120, closes_days: int = 60) -> tuple[dt.date, dt.date]:
     """On ANEF: from the 120th to the 60th day before expiry, both included."""
@@ -115,32 +212,10 @@ def local_window(expires_on: dt.date, months: int = 2) -> tuple[dt.date, dt.date
     return add_months(expires_on, -months), expires_on
 
 
-def window_status(opens_on: dt.date, closes_on: dt.date, on: dt.date) -> str:
-    if on < opens_on:
+def window_status(opens_on: dt.date | None, closes_on: dt.date, on: dt.date) -> str:
+    if opens_on is not None and on < opens_on:
         return NOT_YET_OPEN
     return OPEN if on <= closes_on else CLOSED
-
-
-def channel_at(rules: Rules, demarche: Demarche, kind: str, day: dt.date) -> Channel:
-    """ANEF from the first annexe 9 entry in force at ``day`` for this kind.
-
-    For an entry known only as "on ANEF by" a date, ``mandatory_since`` is
-    None: the start date is not in the sources.
-    """
-    entries = [entry for entry in demarche.anef_since if kind in entry.kinds and entry.start <= day]
-    if entries:
-        first = entries[0]
-        return Channel("anef", first.start if first.exact else None, R431_2, first.source, day)
-    return Channel("local", None, R431_3, demarche.local_source or _local_until(demarche, kind), day)
-
-
-def next_anef_entry(demarche: Demarche, kind: str, after: dt.date):
-    return next((e for e in demarche.anef_since if kind in e.kinds and e.start > after), None)
-
-
-def _local_until(demarche: Demarche, kind: str) -> str:
-    upcoming = [entry for entry in demarche.anef_since if kind in entry.kinds]
-    return upcoming[0].source if upcoming else ""
 
 
 def filing_window(rules: Rules, channel_kind: str, expires_on: dt.date, on: dt.date) -> FilingWindow:
@@ -155,29 +230,98 @@ def filing_window(rules: Rules, channel_kind: str, expires_on: dt.date, on: dt.d
     return FilingWindow(opens_on, closes_on, window_status(opens_on, closes_on, on), basis)
 
 
+def young_adult_window(demarche: Demarche, birth_date: dt.date, on: dt.date) -> FilingWindow:
+    """R.431-5 sets only a last day for a young person: the eve of the 19th
+    birthday for the titles its 2° lists, two months after the 18th birthday
+    for the others (3°)."""
+    if demarche.young_adult:
+        closes_on = add_months(birth_date, 19 * 12) - dt.timedelta(days=1)
+        basis = f"CESEDA R.431-5 2° (« au plus tard la veille de son dix-neuvième anniversaire ») ; {demarche.young_adult}"
+    else:
+        closes_on = add_months(add_months(birth_date, 18 * 12), 2)
+        basis = "CESEDA R.431-5 3° (« au plus tard, deux mois après la date de son dix-huitième anniversaire »)"
+    return FilingWindow(None, closes_on, window_status(None, closes_on, on), basis, kind="young-adult")
+
+
+def _plan_channel(rules: Rules, s: Situation, demarche: Demarche) -> tuple[Channel, list[Warning]]:
+    """The channel of the filing: the one in force on the filing date, or, for
+    a request not yet filed, the one in force when it can be filed in time.
+
+    A démarche that moves to ANEF before the person's window opens is filed on
+    ANEF, in ANEF's window: the page must say so, not only warn.
+    """
+    filed = s.filed_on is not None and s.filed_on <= s.on
+    if filed:
+        return channel_at(rules, demarche, s.kind, s.filed_on, s.permit), []
+    current = channel_at(rules, demarche, s.kind, s.on, s.permit)
+    upcoming = next_anef_entry(demarche, s.kind, s.on, s.permit) if current.kind == "local" else None
+    if upcoming is None:
+        return current, []
+    if not upcoming.exact:
+        return current, [Warning("anef-by-date", {"by": upcoming.start})]
+    if s.expires_on is None or not demarche.residence_permit or upcoming.start > s.expires_on:
+        return current, [Warning("moves-to-anef", {"on": upcoming.start})]
+    local = filing_window(rules, "local", s.expires_on, s.on)
+    last_local_day = min(local.closes_on, upcoming.start - dt.timedelta(days=1))
+    if local.opens_on <= last_local_day and last_local_day >= s.on:
+        # Still time to file locally in the window before the move.
+        return current, [Warning("moves-to-anef", {"on": upcoming.start}),
+                         Warning("file-locally-before-move", {"until": last_local_day, "on": upcoming.start})]
+    anef = Channel("anef", upcoming.start, R431_2, upcoming.source, upcoming.start)
+    return anef, [Warning("moves-to-anef-before-filing", {"on": upcoming.start})]
+
+
+# --- the document due -----------------------------------------------------------
+
+def _document(rules: Rules, slug: str) -> DocumentRights | None:
+    return rules.documents.get(slug)
+
+
 def attestation_at(rules: Rules, situation: Situation, demarche: Demarche, channel: Channel,
-                   window: FilingWindow | None) -> tuple[Attestation, list[Warning]]:
+                   window: FilingWindow | None, rejection_final: bool = False) -> tuple[Attestation, list[Warning]]:
     """Which temporary document the person should hold at the reference date."""
     s, params = situation, rules.parameters
     warnings: list[Warning] = []
     filed = s.filed_on is not None and s.filed_on <= s.on
-    permit_valid = s.expires_on is not None and s.on <= s.expires_on
     expired = s.expires_on is not None and s.on > s.expires_on
     anef = channel.kind == "anef"
+    kind_suffix = "first" if s.kind == "first" else "renewal"
 
     if not demarche.residence_permit:
-        return Attestation("none", None, "Pas une demande de titre de séjour : aucune attestation de séjour "
-                                         "(CESEDA R.431-15-1, R.431-12)"), warnings
+        return Attestation("none", "Pas une demande de titre de séjour : aucune attestation de séjour "
+                                   "(CESEDA R.431-15-1, R.431-12)"), warnings
 
     if filed and anef and s.favorable_decision_on and s.favorable_decision_on <= s.on:
-        return Attestation("attestation-decision-favorable", True, "CESEDA R.431-15-1 al. 4"), warnings
+        return Attestation("attestation-decision-favorable", "CESEDA R.431-15-1 al. 4",
+                           rights=_document(rules, f"attestation-decision-favorable-{kind_suffix}")), warnings
 
     if not filed:
         if expired:
             warnings.append(Warning("expired-not-filed", {"expired_on": s.expires_on}))
         elif window is not None and window.status == CLOSED:
             warnings.append(Warning("window-closed-not-filed", {"closes_on": window.closes_on}))
-        return Attestation("none", permit_valid, "CESEDA R.431-15-1 al. 1 (aucune demande déposée)"), warnings
+        return Attestation("none", "CESEDA R.431-15-1 al. 1 (aucune demande déposée)"), warnings
+
+    if anef and s.kind == "first" and demarche.first_request_document:
+        rights = _document(rules, demarche.first_request_document)
+        months = params["bpi_api_months"].at(s.on) if rights.duration_verified else None
+        return Attestation("api", rights.legal_basis,
+                           valid_until=_period_end(s.filed_on, s.on, months) if months else None,
+                           rights=rights), warnings
+
+    if rejection_final:
+        return Attestation("none", "Rejet implicite devenu définitif faute de recours dans le délai (CESEDA R.432-1, "
+                                   "R.432-2 ; CJA R.421-1, R.421-2) : plus aucun document n'est dû au titre de "
+                                   "cette demande"), warnings
+
+    if window is None and s.kind == "renewal" and s.permit not in WINDOW_EXEMPT_PERMITS:
+        if anef:
+            return Attestation("unknown", "CESEDA R.431-15-1 al. 1 et 2 : sans la date d'expiration du titre, "
+                                          "on ne peut pas dire si la demande a été déposée dans le délai de "
+                                          "l'article R.431-5 (API due) ou non (confirmation de dépôt seulement)"
+                               ), warnings
+        return Attestation("recepisse", "CESEDA R.431-12 (récépissé dû une fois la demande complète)",
+                           rights=_document(rules, "recepisse")), warnings
 
     in_window = window is not None and window.contains(s.filed_on)
     if window is not None and not in_window:
@@ -185,85 +329,176 @@ def attestation_at(rules: Rules, situation: Situation, demarche: Demarche, chann
         code = ("filed-after-window" if anef else "filed-after-local-window") if late else "filed-before-window"
         warnings.append(Warning(code, {"opens_on": window.opens_on, "closes_on": window.closes_on}))
 
-    l433_3 = _l433_3(rules, s, demarche, expired)
-    if l433_3 and s.filed_on > s.expires_on:
-        warnings.append(Warning("l433-3-filed-after-expiry"))
-
     if anef:
         api_months = params["api_max_months"].at(s.on)
-        if s.kind == "first" and demarche.api_on_first_filing:
-            return Attestation("api", True, "CESEDA R.431-15-1 al. 2 (API délivrée aux bénéficiaires de la "
-                                            "protection internationale : seed 000, partie II, I.A, étape 5)"), warnings
-        if in_window and expired:
+        young_without_document = window is not None and window.kind == "young-adult" and s.expires_on is None
+        exempt = s.kind == "renewal" and s.permit in WINDOW_EXEMPT_PERMITS
+        if (in_window or exempt) and (expired or young_without_document):
+            start = s.expires_on if s.expires_on else s.filed_on
             if s.kind == "first":
                 warnings.append(Warning("api-first-request-limits"))
-            return Attestation("api", True, "CESEDA R.431-15-1 al. 2",
-                               valid_until=_api_period_end(s.expires_on, s.on, api_months)), warnings
-        basis = "CESEDA R.431-15-1 al. 1 (la confirmation de dépôt ne justifie pas de la régularité du séjour)"
-        if l433_3 and s.on <= l433_3:
-            return Attestation("confirmation-de-depot", True,
-                               basis + " ; CESEDA L.433-3 (séjour régulier trois mois après l'expiration)"), warnings
-        if expired and window is not None:
+            basis = ("CESEDA R.431-15-1 al. 3 (jeune majeur sans document de séjour)" if young_without_document
+                     else "CESEDA R.431-15-1 al. 2")
+            return Attestation("api", basis, valid_until=_period_end(start, s.on, api_months),
+                               rights=_document(rules, f"api-{kind_suffix}")), warnings
+        if expired and window is not None and not _l433_3_until(rules, s, demarche):
             warnings.append(Warning("no-api-outside-window"))
-        return Attestation("confirmation-de-depot", permit_valid, basis), warnings
+        return Attestation("confirmation-de-depot", "CESEDA R.431-15-1 al. 1",
+                           rights=_document(rules, "confirmation-de-depot")), warnings
 
-    # A local channel: a récépissé for a complete request (R.431-12).
-    if s.kind == "renewal" and in_window and expired:
-        warnings.append(Warning("recepisse-renewal-must-be-asked"))
-        return Attestation("recepisse", True, "CESEDA R.431-12 (récépissé d'une demande complète)"), warnings
-    if s.kind == "first" and (window is None or in_window):
-        warnings.append(Warning("recepisse-once-complete"))
-        return Attestation("recepisse", None if not permit_valid else True,
-                           "CESEDA R.431-12 (récépissé dû une fois la demande complète)"), warnings
-    if l433_3 and s.on <= l433_3:
-        return Attestation("none", True, "CESEDA L.433-3 (séjour régulier trois mois après l'expiration)"), warnings
-    if expired:
-        warnings.append(Warning("no-recepisse-outside-window"))
-    return Attestation("none", permit_valid, "CESEDA R.431-12 et R.431-5"), warnings
+    # A local channel: a récépissé for a complete request (R.431-12), which
+    # sets no condition on how early it was filed.
+    late = window is not None and s.filed_on > window.closes_on
+    if late:
+        if expired and not _l433_3_until(rules, s, demarche):
+            warnings.append(Warning("no-recepisse-outside-window"))
+        return Attestation("none", "CESEDA R.431-5 et R.431-12 (demande déposée après l'expiration du titre)"), warnings
+    warnings.append(Warning("recepisse-renewal-must-be-asked" if s.kind == "renewal" else "recepisse-once-complete"))
+    return Attestation("recepisse", "CESEDA R.431-12 (récépissé dû pour une demande complète)",
+                       rights=_document(rules, "recepisse")), warnings
 
 
-def _l433_3(rules: Rules, s: Situation, demarche: Demarche, expired: bool) -> dt.date | None:
+def _l433_3_until(rules: Rules, s: Situation, demarche: Demarche) -> dt.date | None:
     """The last day of regular stay L.433-3 gives a renewal of the permits it lists."""
     permit = s.permit or demarche.default_permit
-    if s.kind != "renewal" or not expired or permit not in L433_3_PERMITS:
+    if s.kind != "renewal" or s.expires_on is None or permit not in L433_3_PERMITS:
+        return None
+    if s.filed_on is None or s.filed_on > s.on:
         return None
     return add_months(s.expires_on, rules.parameters["l433_3_months"].at(s.on))
 
 
-def _api_period_end(expires_on: dt.date, on: dt.date, months: int) -> dt.date:
-    """The end, at the latest, of the API period covering ``on``: APIs of at
-    most ``months`` months follow each other from the permit's expiry
-    (counted from the expiry each time, so month ends do not drift)."""
+def _period_end(start: dt.date, on: dt.date, months: int) -> dt.date:
+    """The end, at the latest, of the attestation covering ``on``: attestations
+    of at most ``months`` months follow each other from ``start`` (counted
+    from the start each time, so month ends do not drift)."""
     periods = 1
-    while add_months(expires_on, periods * months) < on:
+    while add_months(start, periods * months) < on:
         periods += 1
-    return add_months(expires_on, periods * months)
+    return add_months(start, periods * months)
 
 
-def implicit_rejection(rules: Rules, s: Situation) -> tuple[dt.date, dt.date]:
-    """The day silence becomes a rejection (R.432-1, R.432-2), and the last
-    day to challenge it (R.421-2 CJA)."""
+# --- regular stay: from the documents held or due ------------------------------------
+
+def _held_valid(s: Situation, kinds: set[str]) -> HeldDocument | None:
+    return next((d for d in s.held if d.kind in kinds and (d.valid_until is None or d.valid_until >= s.on)), None)
+
+
+def regular_stay(rules: Rules, s: Situation, demarche: Demarche, attestation: Attestation,
+                 rejection_on: dt.date | None) -> RegularStay:
+    """One answer, from what the person holds or is due on the reference date,
+    never contradicting the rest of the assessment."""
+    if not demarche.residence_permit:
+        return RegularStay(UNKNOWN, "Démarche sans incidence sur la régularité du séjour : elle dépend du titre "
+                                    "ou document détenu")
+    permit_valid = s.expires_on is not None and s.on <= s.expires_on
+    if attestation.type == "attestation-decision-favorable":
+        return RegularStay(YES, "Attestation de décision favorable (CESEDA R.431-15-1 al. 4), dans l'attente du titre")
+    if permit_valid:
+        return RegularStay(YES, "Titre ou document de séjour en cours de validité", until=s.expires_on)
+    held_proof = _held_valid(s, {"api", "recepisse", "attestation-decision-favorable", "titre"})
+    due = attestation.rights
+    if rejection_on is not None and s.on >= rejection_on:
+        rejected = (f"le silence de la préfecture vaut rejet implicite depuis le {french_date(rejection_on)} "
+                    "(CESEDA R.432-1, R.432-2), même si une attestation ou un récépissé a été délivré ensuite "
+                    "(CE, avis, 6 mai 2025, n° 499904)")
+        if held_proof is not None:
+            return RegularStay(UNKNOWN, f"Un document détenu couvre cette date, mais {rejected} : faire vérifier "
+                                        "par un·e juriste", until=held_proof.valid_until)
+        if due is not None and due.proves_regular_stay:
+            return RegularStay(UNKNOWN, f"{due.label} était due, mais {rejected} : faire vérifier par un·e "
+                                        "juriste, et contester le rejet dans le délai")
+        return RegularStay(NO, f"Aucun document ne couvre cette date, et {rejected}")
+    l433_3 = _l433_3_until(rules, s, demarche)
+    if l433_3 is not None and s.on <= l433_3:
+        return RegularStay(YES, "CESEDA L.433-3 : renouvellement demandé, séjour régulier trois mois après "
+                                "l'expiration, avec les droits sociaux et le droit de travailler", until=l433_3)
+    if due is not None and due.proves_regular_stay:
+        if held_proof is not None:
+            return RegularStay(YES, f"{due.label} détenue ({attestation.legal_basis})"
+                               + (", avec le titre expiré" if attestation.type == "api" and s.kind == "renewal"
+                                  else ""), until=held_proof.valid_until)
+        if attestation.type == "recepisse" and s.kind == "first":
+            return RegularStay(UNKNOWN, "Un récépissé est dû une fois la demande complète (CESEDA R.431-12) ; "
+                                        "sans lui, rien ne prouve le séjour régulier")
+        return RegularStay(DUE, f"{due.label} due ({attestation.legal_basis}) : tant qu'elle n'est pas mise à "
+                                "disposition, la personne ne peut pas prouver la régularité de son séjour — "
+                                "la demander", until=attestation.valid_until)
+    if attestation.type == "unknown":
+        return RegularStay(UNKNOWN, "Date d'expiration du titre inconnue : impossible de dire si un document "
+                                    "prouvant le séjour régulier est dû")
+    if s.expires_on is None:
+        if held_proof is not None:
+            return RegularStay(YES, "Document de séjour détenu", until=held_proof.valid_until)
+        return RegularStay(UNKNOWN, "Aucun titre ni document de séjour indiqué")
+    basis = {"confirmation-de-depot": "Titre expiré ; la confirmation de dépôt ne justifie pas de la régularité "
+                                      "du séjour (CESEDA R.431-15-1 al. 1)"}.get(
+        attestation.type, "Titre expiré et aucun document prouvant le séjour régulier n'est dû")
+    return RegularStay(NO, basis)
+
+
+# --- silence, time limits and the court -------------------------------------------
+
+def implicit_rejection_on(rules: Rules, s: Situation, demarche: Demarche) -> tuple[dt.date, str]:
+    """The day silence becomes a rejection (R.432-1, R.432-2, and the
+    démarche's own rule when it has one), and its legal basis."""
+    rule = demarche.implicit_rejection
+    if rule is None:
+        param = rules.parameters["implicit_rejection_months"]
+        return add_months(s.filed_on, param.at(s.on)), param.source
+    if rule.days is not None:
+        return s.filed_on + dt.timedelta(days=rule.days), rule.legal_basis
+    return add_months(s.filed_on, rule.months), rule.legal_basis
+
+
+def challenge_ends(rules: Rules, s: Situation, rejection_on: dt.date) -> dt.date:
+    """The last day to challenge an implicit rejection: two months, délai franc,
+    moved to the next working day (CJA R.421-1, R.421-2)."""
+    return end_of_franc_period(rejection_on, rules.parameters["challenge_months"].at(s.on), s.departement)
+
+
+CHALLENGE_CONDITION = ("si l'accusé de réception de la demande mentionnait les voies et délais de recours "
+                       "(CRPA L.112-3 et L.112-6 ; CJA R.421-5) ; sinon, un délai raisonnable s'applique")
+REJECTION_CONDITION = ("sur une demande complète : si la préfecture a demandé des pièces manquantes, le délai "
+                       "court de leur réception (CRPA L.114-5)")
+
+
+def court_route(rules: Rules, s: Situation, rejection_on: dt.date | None,
+                last_day: dt.date | None) -> CourtRoute:
+    """Before an implicit rejection, the référé mesures-utiles (L.521-3) can
+    order the préfet to act; once a decision exists it cannot, and the route
+    is a recours en annulation with a référé-suspension (L.521-1), in time."""
+    if rejection_on is None or s.on < rejection_on:
+        return CourtRoute("refere-mesures-utiles", "CJA L.521-3 (pas de décision à contester : mesures utiles, "
+                                                   "sans faire obstacle à une décision administrative)",
+                          until=rejection_on - dt.timedelta(days=1) if rejection_on else None)
+    if s.remedies_stated is not False and last_day is not None and s.on <= last_day:
+        return CourtRoute("annulation-suspension", "CJA R.421-1, R.421-2 (recours en annulation dans les deux "
+                                                   "mois) ; L.521-1 (référé-suspension, avec le recours)",
+                          until=last_day)
+    if s.remedies_stated is True:
+        return CourtRoute("out-of-time", "CJA R.421-1, R.421-2 : délai de recours expiré")
+    return CourtRoute("reasonable-time", "CJA R.421-5 ; CRPA L.112-6 ; CE, Ass., 13 juillet 2016, Czabaj, "
+                                         "n° 387763 (délai raisonnable, en principe un an)")
+
+
+def deadlines(rules: Rules, s: Situation, window: FilingWindow | None, attestation: Attestation,
+              rejection: tuple[dt.date, str] | None, last_day: dt.date | None) -> list[Deadline]:
     params = rules.parameters
-    rejection = add_months(s.filed_on, params["implicit_rejection_months"].at(s.on))
-    return rejection, add_months(rejection, params["challenge_months"].at(s.on))
-
-
-def deadlines(rules: Rules, situation: Situation, window: FilingWindow | None,
-              attestation: Attestation, residence_permit: bool = True) -> list[Deadline]:
-    s, params = situation, rules.parameters
     found = []
     if window is not None:
-        found.append(Deadline("window-opens", window.opens_on, window.legal_basis))
+        if window.opens_on is not None:
+            found.append(Deadline("window-opens", window.opens_on, window.legal_basis))
         found.append(Deadline("window-closes", window.closes_on, window.legal_basis))
     if s.expires_on is not None:
         found.append(Deadline("permit-expires", s.expires_on, "Date de fin de validité du titre ou document"))
     if attestation.type == "api" and attestation.valid_until:
-        found.append(Deadline("api-ends", attestation.valid_until, params["api_max_months"].source))
-    decided = s.favorable_decision_on is not None and s.favorable_decision_on <= s.on
-    if residence_permit and s.filed_on is not None and s.filed_on <= s.on and not decided:
-        rejection, challenge_ends = implicit_rejection(rules, s)
-        found.append(Deadline("implicit-rejection", rejection, params["implicit_rejection_months"].source))
-        found.append(Deadline("challenge-ends", challenge_ends, params["challenge_months"].source))
+        found.append(Deadline("api-ends", attestation.valid_until, attestation.legal_basis))
+    if rejection is not None:
+        found.append(Deadline("implicit-rejection", rejection[0], rejection[1], condition=REJECTION_CONDITION))
+        if last_day is not None:
+            found.append(Deadline("challenge-ends", last_day, params["challenge_months"].source,
+                                  condition="" if s.remedies_stated else CHALLENGE_CONDITION))
     if s.ephoto_taken_on is not None:
         found.append(Deadline("ephoto-expires", add_months(s.ephoto_taken_on, params["ephoto_months"].at(s.on)),
                               params["ephoto_months"].source))
@@ -285,14 +520,14 @@ def check_situation(rules: Rules, situation: Situation) -> Demarche:
         raise SituationError("on", "before-rules", first=rules.encoded_from)
     if situation.filed_on is not None and situation.filed_on < rules.encoded_from:
         raise SituationError("filed_on", "before-rules", first=rules.encoded_from)
-    if situation.kind == "renewal" and demarche.residence_permit and situation.expires_on is None:
-        raise SituationError("expires_on", "required-for-renewal")
     if situation.permit is not None and situation.permit not in PERMITS:
         raise SituationError("permit", "unknown", value=situation.permit)
     if situation.favorable_decision_on and situation.filed_on is None:
         raise SituationError("favorable_decision_on", "requires-filing")
     if situation.favorable_decision_on and situation.favorable_decision_on < situation.filed_on:
         raise SituationError("favorable_decision_on", "before-filing")
+    if situation.birth_date and situation.birth_date > situation.on:
+        raise SituationError("birth_date", "after-reference-date")
     return demarche
 
 
@@ -300,59 +535,79 @@ def assess(rules: Rules, situation: Situation) -> Assessment:
     demarche = check_situation(rules, situation)
     s = situation
     filed = s.filed_on is not None and s.filed_on <= s.on
-    channel_day = s.filed_on if filed else s.on
-    channel = channel_at(rules, demarche, s.kind, channel_day)
     warnings: list[Warning] = []
+    not_computed: list[NotComputed] = []
     if s.filed_on is not None and not filed:
         warnings.append(Warning("filed-after-reference-date", {"filed_on": s.filed_on}))
+    channel, channel_warnings = _plan_channel(rules, s, demarche)
+    warnings += channel_warnings
     if channel.kind == "anef" and channel.mandatory_since is None:
-        warnings.append(Warning("anef-date-unknown", {"by": _first_entry(demarche, s.kind).start}))
+        entry = next(iter(_entries(demarche, s.kind, s.permit)), None)
+        warnings.append(Warning("anef-date-unknown", {"by": entry.start if entry else s.on}))
+    if s.kind == "renewal" and s.permit is None and any(e.permits for e in demarche.anef_since):
+        warnings.append(Warning("channel-depends-on-permit"))
+        channel = replace(channel, certain=False)
 
-    # R.431-5: a renewal, or a change of status (a first request made while
-    # holding a document), is filed in the window before that document expires
-    # (seed 000, partie II, I.A, NB).
-    window = None
-    if demarche.residence_permit and s.expires_on is not None:
-        window = filing_window(rules, channel.kind, s.expires_on, s.on)
-        if not filed and window.status == OPEN:
+    window = _window(rules, s, demarche, channel, not_computed)
+    if window is not None and not filed:
+        if window.status == OPEN:
             warnings.append(Warning("window-open-file-now", {"closes_on": window.closes_on}))
-        elif not filed and window.status == NOT_YET_OPEN:
+        elif window.status == NOT_YET_OPEN:
             warnings.append(Warning("window-not-yet-open", {"opens_on": window.opens_on}))
-    warnings += _transition_warnings(rules, s, demarche, channel, channel_day)
+    if channel.kind == "anef" and channel.mandatory_since and window is not None and window.kind == "renewal" \
+            and window.closes_on < channel.mandatory_since:
+        warnings.append(Warning("window-before-anef", {"closes_on": window.closes_on,
+                                                       "since": channel.mandatory_since}))
+    if s.kind == "renewal" and s.permit in WINDOW_EXEMPT_PERMITS:
+        warnings.append(Warning("no-window", {"reason": WINDOW_EXEMPT_PERMITS[s.permit]}))
 
-    attestation, attestation_warnings = attestation_at(rules, s, demarche, channel, window)
-    warnings += attestation_warnings
     decided = s.favorable_decision_on is not None and s.favorable_decision_on <= s.on
+    rejection = last_day = None
     if demarche.residence_permit and filed and not decided:
-        rejection, challenge_ends = implicit_rejection(rules, s)
-        if s.on > challenge_ends:
-            warnings.append(Warning("challenge-period-over", {"rejection_on": rejection, "ended_on": challenge_ends}))
-        elif s.on >= rejection:
-            warnings.append(Warning("implicit-rejection-born", {"rejection_on": rejection, "until": challenge_ends}))
+        rejection = implicit_rejection_on(rules, s, demarche)
+        last_day = challenge_ends(rules, s, rejection[0]) if s.remedies_stated is not False else None
+        if last_day is not None and s.on > last_day:
+            warnings.append(Warning("challenge-period-over", {"rejection_on": rejection[0], "ended_on": last_day}))
+        elif s.on >= rejection[0]:
+            if last_day is None:
+                warnings.append(Warning("implicit-rejection-reasonable-time", {"rejection_on": rejection[0]}))
+            else:
+                warnings.append(Warning("implicit-rejection-born", {"rejection_on": rejection[0], "until": last_day}))
+        if demarche.implicit_rejection is not None and not demarche.implicit_rejection.verified:
+            warnings.append(Warning("implicit-rejection-to-check"))
+
+    rejection_final = last_day is not None and s.on > last_day and s.remedies_stated is True
+    attestation, attestation_warnings = attestation_at(rules, s, demarche, channel, window, rejection_final)
+    warnings += attestation_warnings
+    if _l433_3_until(rules, s, demarche) and s.filed_on > s.expires_on:
+        warnings.append(Warning("l433-3-filed-after-expiry"))
+    if s.kind == "renewal" and s.expires_on and s.on > s.expires_on and filed \
+            and (s.permit or demarche.default_permit) in L433_3_LISTED_PERMITS:
+        warnings.append(Warning("l433-3-listed-departements"))
+    rejection_day = rejection[0] if rejection else None
+    stay = regular_stay(rules, s, demarche, attestation, rejection_day)
+    route = court_route(rules, s, rejection_day, last_day) if demarche.residence_permit else None
+    reminders = tuple(r for r in rules.reminders if r.applies(channel.kind, s.kind, demarche.slug))
     return Assessment(situation=s, demarche=demarche, channel=channel, filing_window=window,
-                      attestation=attestation, escalation=rules.ladders[channel.kind],
-                      deadlines=tuple(deadlines(rules, s, window, attestation, demarche.residence_permit)),
-                      warnings=tuple(warnings))
+                      attestation=attestation, regular_stay=stay, escalation=rules.ladders[channel.kind],
+                      deadlines=tuple(deadlines(rules, s, window, attestation, rejection, last_day)),
+                      warnings=tuple(warnings), court_route=route, reminders=reminders, notes=demarche.notes,
+                      not_computed=tuple(not_computed), implicit_rejection_on=rejection_day)
 
 
-def _first_entry(demarche: Demarche, kind: str):
-    return next(e for e in demarche.anef_since if kind in e.kinds)
-
-
-def _transition_warnings(rules, s: Situation, demarche: Demarche, channel: Channel, channel_day: dt.date):
-    """When the démarche moves to ANEF around this request's dates."""
-    found = []
-    upcoming = next_anef_entry(demarche, s.kind, channel_day) if channel.kind == "local" else None
-    if upcoming is not None:
-        found.append(Warning("moves-to-anef", {"on": upcoming.start}))
-        if s.expires_on is not None and upcoming.start <= s.expires_on and not (s.filed_on and s.filed_on <= s.on):
-            opens, closes = anef_window(s.expires_on, rules.parameters["anef_window_opens_days"].at(s.on),
-                                        rules.parameters["anef_window_closes_days"].at(s.on))
-            found.append(Warning("moves-to-anef-before-expiry", {"on": upcoming.start, "opens_on": opens,
-                                                                  "closes_on": closes}))
-    if channel.kind == "anef" and channel.mandatory_since and s.expires_on is not None:
-        _, closes = anef_window(s.expires_on, rules.parameters["anef_window_opens_days"].at(s.on),
-                                rules.parameters["anef_window_closes_days"].at(s.on))
-        if closes < channel.mandatory_since:
-            found.append(Warning("window-before-anef", {"closes_on": closes, "since": channel.mandatory_since}))
-    return found
+def _window(rules: Rules, s: Situation, demarche: Demarche, channel: Channel,
+            not_computed: list[NotComputed]) -> FilingWindow | None:
+    """R.431-5: the renewal window of the document held (1°), or, for a young
+    adult, the window around the 18th birthday (2° and 3°)."""
+    if not demarche.residence_permit:
+        return None
+    if s.kind == "first" and s.birth_date is not None and s.expires_on is None \
+            and min(s.on, s.filed_on or s.on) < add_months(s.birth_date, YOUNG_UNTIL_YEARS * 12):
+        return young_adult_window(demarche, s.birth_date, s.on)
+    if s.kind == "renewal" and s.permit in WINDOW_EXEMPT_PERMITS:
+        return None
+    if s.expires_on is not None:
+        return filing_window(rules, channel.kind, s.expires_on, s.on)
+    if s.kind == "renewal":
+        not_computed.append(NotComputed("filing-window", "expires_on"))
+    return None

@@ -33,6 +33,13 @@ class AnefEntry:
     kinds: tuple[str, ...]
     source: str
     exact: bool = True
+    #: For renewals, the permits held this entry covers; None: every permit.
+    permits: tuple[str, ...] | None = None
+
+    def covers(self, kind: str, permit: str | None) -> bool:
+        if kind not in self.kinds:
+            return False
+        return self.permits is None or kind == "first" or permit in self.permits
 
 
 @dataclass(frozen=True)
@@ -45,8 +52,68 @@ class Demarche:
     local_source: str = ""
     #: The permit held when renewing, if the démarche implies it (L.433-3).
     default_permit: str | None = None
-    #: ANEF gives an API on filing a first request (BPI: seed 000, partie II, I.A, étape 5).
-    api_on_first_filing: bool = False
+    #: The document due as soon as a first request is filed (the BPI's API,
+    #: R.431-15-3 and R.431-15-4): a key of documents.yaml.
+    first_request_document: str | None = None
+    #: When silence becomes a rejection, if not the general four months (R.432-2).
+    implicit_rejection: "SilenceRule | None" = None
+    #: The article R.431-5 2° lists for this démarche's young adults (deadline:
+    #: the eve of the 19th birthday); empty: the 3° applies to them.
+    young_adult: str = ""
+    #: Advice for the volunteer, each with its source.
+    notes: tuple["Note", ...] = ()
+
+
+@dataclass(frozen=True)
+class SilenceRule:
+    """How long the préfecture's silence takes to become a rejection."""
+
+    months: int | None
+    days: int | None
+    legal_basis: str
+    source: str
+    verified: bool = True
+
+
+@dataclass(frozen=True)
+class Note:
+    text: str
+    source: str
+    verified: bool = True
+
+
+@dataclass(frozen=True)
+class DocumentRights:
+    """What a temporary document proves and allows (seed 001, §1.3)."""
+
+    slug: str
+    label: str
+    regular_stay: str
+    work: str
+    social_rights: str
+    travel: str
+    legal_basis: str
+    source: str
+    proves_regular_stay: bool = False
+    #: False when the duration the rules use could not be read in the text.
+    duration_verified: bool = True
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """Something a volunteer must know in this kind of situation."""
+
+    slug: str
+    text: str
+    source: str
+    channels: tuple[str, ...] = CHANNEL_KINDS
+    kinds: tuple[str, ...] = KINDS
+    demarches: tuple[str, ...] | None = None
+    verified: bool = True
+
+    def applies(self, channel: str, kind: str, demarche: str) -> bool:
+        return (channel in self.channels and kind in self.kinds
+                and (self.demarches is None or demarche in self.demarches))
 
 
 @dataclass(frozen=True)
@@ -107,9 +174,14 @@ class BlockageKind:
 
 @dataclass(frozen=True)
 class RefereReadiness:
+    """When the evidence log shows enough failed attempts for a référé."""
+
     min_distinct_weeks: int
     min_span_days: int
+    #: What the Conseil d'État said (the distinct weeks).
     legal_basis: str
+    #: The project's own prudence on top of it (the span in days).
+    prudence: str
     source: str
 
 
@@ -121,6 +193,8 @@ class Rules:
     refere_readiness: RefereReadiness
     legal_grounds: dict[str, LegalGround] = field(default_factory=dict)
     blockages: dict[str, BlockageKind] = field(default_factory=dict)
+    documents: dict[str, DocumentRights] = field(default_factory=dict)
+    reminders: tuple[Reminder, ...] = ()
 
     @property
     def encoded_from(self) -> dt.date:
@@ -144,11 +218,19 @@ def load_rules(directory: Path = DATA_DIR) -> Rules:
                        ladders_doc.get("refere_readiness"), _readiness)
     grounds = _load(directory / "legal_grounds.yaml", "legal_grounds", _ground)
     blockages = _load(directory / "blockages.yaml", "blockages", _blockage)
-    return Rules(demarches={d.slug: d for d in demarches},
-                 parameters={p.name: p for p in parameters},
-                 ladders=ladders, refere_readiness=readiness,
-                 legal_grounds={g.slug: g for g in grounds},
-                 blockages={b.slug: b for b in blockages})
+    documents = _load(directory / "documents.yaml", "documents", _document)
+    reminders = _load(directory / "reminders.yaml", "reminders", _reminder)
+    rules = Rules(demarches={d.slug: d for d in demarches},
+                  parameters={p.name: p for p in parameters},
+                  ladders=ladders, refere_readiness=readiness,
+                  legal_grounds={g.slug: g for g in grounds},
+                  blockages={b.slug: b for b in blockages},
+                  documents={d.slug: d for d in documents}, reminders=tuple(reminders))
+    for demarche in demarches:
+        if demarche.first_request_document and demarche.first_request_document not in rules.documents:
+            raise RulesError(f"{directory / 'demarches.yaml'}: {demarche.slug}: first_request_document "
+                             f"{demarche.first_request_document!r} is not in documents.yaml")
+    return rules
 
 
 def _read(path: Path) -> dict:
@@ -201,6 +283,8 @@ def _take(raw: dict, name: str, kind=str, required=True, default=None):
         raise RulesError(f"'{name}' must be a date (YYYY-MM-DD), got {value!r}")
     if kind is list and not isinstance(value, list):
         raise RulesError(f"'{name}' must be a list")
+    if kind is dict and not isinstance(value, dict):
+        raise RulesError(f"'{name}' must be a mapping")
     if kind is bool and not isinstance(value, bool):
         raise RulesError(f"'{name}' must be true or false")
     return value
@@ -235,20 +319,70 @@ def _demarche(raw: dict) -> Demarche:
             else:
                 start, exact = _take(entry, "from", dt.date), True
             entry_kinds = _kinds(_take(entry, "kinds", list, required=False, default=list(kinds)))
+            permits = _take(entry, "permits", list, required=False)
             source = _take(entry, "source")
             _no_leftovers(entry)
         except RulesError as exc:
             raise RulesError(f"anef_since[{index}]: {exc}") from None
         if not set(entry_kinds) <= set(kinds):
             raise RulesError(f"anef_since[{index}]: kinds {entry_kinds} not all offered by the démarche {kinds}")
-        entries.append(AnefEntry(start=start, kinds=entry_kinds, source=source, exact=exact))
+        entries.append(AnefEntry(start=start, kinds=entry_kinds, source=source, exact=exact,
+                                 permits=tuple(permits) if permits else None))
     local_source = _take(raw, "local_source", required=not entries, default="")
     default_permit = _take(raw, "default_permit", required=False)
-    api_on_first_filing = _take(raw, "api_on_first_filing", bool, required=False, default=False)
+    first_request_document = _take(raw, "first_request_document", required=False)
+    silence = _take(raw, "implicit_rejection", dict, required=False)
+    young_adult = _take(raw, "young_adult", required=False, default="")
+    notes = tuple(_note(dict(note)) for note in _take(raw, "notes", list, required=False, default=[]))
     _no_leftovers(raw)
     return Demarche(slug=slug, label=label, kinds=kinds, residence_permit=residence_permit,
                     anef_since=tuple(sorted(entries, key=lambda e: e.start)), local_source=local_source,
-                    default_permit=default_permit, api_on_first_filing=api_on_first_filing)
+                    default_permit=default_permit, first_request_document=first_request_document,
+                    implicit_rejection=_silence(dict(silence)) if silence else None, young_adult=young_adult,
+                    notes=notes)
+
+
+def _silence(raw: dict) -> SilenceRule:
+    months = raw.pop("months", None)
+    days = raw.pop("days", None)
+    if (months is None) == (days is None) or not isinstance(months or days, int):
+        raise RulesError("implicit_rejection: give either 'months' or 'days', as a whole number")
+    rule = SilenceRule(months=months, days=days, legal_basis=_take(raw, "legal_basis"), source=_take(raw, "source"),
+                       verified=_take(raw, "verified", bool, required=False, default=True))
+    _no_leftovers(raw)
+    return rule
+
+
+def _note(raw: dict) -> Note:
+    note = Note(text=_take(raw, "text"), source=_take(raw, "source"),
+                verified=_take(raw, "verified", bool, required=False, default=True))
+    _no_leftovers(raw)
+    return note
+
+
+def _document(raw: dict) -> DocumentRights:
+    document = DocumentRights(slug=_take(raw, "slug"), label=_take(raw, "label"),
+                              regular_stay=_take(raw, "regular_stay"), work=_take(raw, "work"),
+                              social_rights=_take(raw, "social_rights"), travel=_take(raw, "travel"),
+                              legal_basis=_take(raw, "legal_basis"), source=_take(raw, "source"),
+                              proves_regular_stay=_take(raw, "proves_regular_stay", bool),
+                              duration_verified=_take(raw, "duration_verified", bool, required=False, default=True))
+    _no_leftovers(raw)
+    return document
+
+
+def _reminder(raw: dict) -> Reminder:
+    demarches = _take(raw, "demarches", list, required=False)
+    channels = _take(raw, "channels", list, required=False, default=list(CHANNEL_KINDS))
+    if any(channel not in CHANNEL_KINDS for channel in channels):
+        raise RulesError(f"'channels' must be among {', '.join(CHANNEL_KINDS)}")
+    reminder = Reminder(slug=_take(raw, "slug"), text=_take(raw, "text"), source=_take(raw, "source"),
+                        channels=tuple(channels),
+                        kinds=_kinds(_take(raw, "kinds", list, required=False, default=list(KINDS))),
+                        demarches=tuple(demarches) if demarches else None,
+                        verified=_take(raw, "verified", bool, required=False, default=True))
+    _no_leftovers(raw)
+    return reminder
 
 
 def _parameter(raw: dict) -> Parameter:
@@ -281,7 +415,8 @@ def _readiness(raw: dict) -> RefereReadiness:
         numbers[name] = raw.pop(name, None)
         if not isinstance(numbers[name], int) or isinstance(numbers[name], bool) or numbers[name] < 1:
             raise RulesError(f"'{name}' must be a positive integer")
-    readiness = RefereReadiness(**numbers, legal_basis=_take(raw, "legal_basis"), source=_take(raw, "source"))
+    readiness = RefereReadiness(**numbers, legal_basis=_take(raw, "legal_basis"), prudence=_take(raw, "prudence"),
+                                source=_take(raw, "source"))
     _no_leftovers(raw)
     return readiness
 

@@ -24,7 +24,9 @@ class LocalAssessment:
 
 
 def assess_locally(rules: Rules, facts: LocalFacts, departement: str, situation: Situation) -> LocalAssessment:
-    assessment = assess(rules, situation)
+    from dataclasses import replace
+
+    assessment = assess(rules, replace(situation, departement=departement))
     slug = assessment.demarche.slug
     covered = facts.departement(departement)
     options = tuple(c for c in facts.filing_channels(departement)

@@ -71,8 +71,9 @@ def ladder_progress(ladder: Sequence[EscalationStep], facts: Sequence[LoggedFact
 
 
 def refere_readiness(facts: Sequence[LoggedFact], readiness: RefereReadiness) -> RefereReadinessStatus:
-    """Failed booking attempts in different weeks show the urgency a référé
-    needs (CE, 10 June 2020, n° 435594)."""
+    """Failed booking attempts not all made in the same week are what the
+    Conseil d'État asked for (CE, 10 June 2020, n° 435594); the span in days
+    is the project's own prudence on top (escalation.yaml)."""
     days = sorted(f.occurred_on for f in facts if f.kind in FAILED_ATTEMPT_KINDS and f.result == "no-slot")
     if not days:
         return RefereReadinessStatus(False, 0, 0, 0, None, None)

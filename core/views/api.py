@@ -15,12 +15,13 @@ from core.dates import EARLIEST, LATEST, is_stale
 from core.extensions import csrf
 from core.facts import INSEE_DEPARTEMENT
 from core.departements import name_of
-from core.messages import (attestation_label, channel_label, describe_pan_shortfall, describe_situation_error,
-                           describe_warning)
+from core.messages import (attestation_label, channel_label, court_route_label, deadline_label,
+                           describe_not_computed, describe_pan_shortfall, describe_situation_error, describe_warning,
+                           regular_stay_label)
 from core.pan import LEGAL_BASIS as PAN_LEGAL_BASIS
 from core.pan import pan_compliance
 from core.plugin_state import local_facts
-from core.rules import Situation, SituationError, channel_at
+from core.rules import HELD_KINDS, HeldDocument, Situation, SituationError, channel_at
 from core.rules.local import assess_locally
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -28,7 +29,7 @@ csrf.exempt(bp)
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 ASSESS_FIELDS = {"departement", "demarche", "kind", "expires_on", "filed_on", "on", "permit",
-                 "favorable_decision_on", "ephoto_taken_on"}
+                 "favorable_decision_on", "ephoto_taken_on", "birth_date", "remedies_stated", "held"}
 
 
 class InputError(Exception):
@@ -72,6 +73,26 @@ def parse_text(body: dict, field: str, *, required: bool = True) -> str | None:
     return value.strip()
 
 
+def parse_bool(body: dict, field: str) -> bool | None:
+    value = body.get(field)
+    if value is not None and not isinstance(value, bool):
+        raise InputError(field, _("Expected true, false or null."))
+    return value
+
+
+def parse_held(body: dict) -> tuple[HeldDocument, ...]:
+    items = body.get("held") or []
+    if not isinstance(items, list) or len(items) > 20:
+        raise InputError("held", _("Expected a list of documents held (at most 20)."))
+    held = []
+    for item in items:
+        if not isinstance(item, dict) or item.get("kind") not in HELD_KINDS or set(item) - {"kind", "valid_until"}:
+            raise InputError("held", _("Each document held is {\"kind\": one of %(kinds)s, \"valid_until\": a date or "
+                                       "null}.", kinds=", ".join(HELD_KINDS)))
+        held.append(HeldDocument(item["kind"], parse_date(item.get("valid_until"), "held")))
+    return tuple(held)
+
+
 def to_json(value):
     """Dataclasses, dates and paths as JSON-friendly values."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
@@ -104,7 +125,8 @@ def demarches():
             "slug": demarche.slug, "label": demarche.label, "kinds": list(demarche.kinds),
             "residence_permit": demarche.residence_permit,
             "channel": kinds.pop() if len(kinds) == 1 else "mixed",
-            "channels": {kind: {"kind": c.kind, "mandatory_since": to_json(c.mandatory_since), "source": c.source}
+            "channels": {kind: {"kind": c.kind, "mandatory_since": to_json(c.mandatory_since), "source": c.source,
+                                "to_check": not c.certain}
                          for kind, c in channels.items()},
         })
     return jsonify(on=on.isoformat(), demarches=items)
@@ -176,7 +198,9 @@ def assess():
         filed_on=parse_date(body.get("filed_on"), "filed_on"),
         permit=parse_text(body, "permit", required=False),
         favorable_decision_on=parse_date(body.get("favorable_decision_on"), "favorable_decision_on"),
-        ephoto_taken_on=parse_date(body.get("ephoto_taken_on"), "ephoto_taken_on"))
+        ephoto_taken_on=parse_date(body.get("ephoto_taken_on"), "ephoto_taken_on"),
+        birth_date=parse_date(body.get("birth_date"), "birth_date"),
+        remedies_stated=parse_bool(body, "remedies_stated"), held=parse_held(body))
     try:
         result = assess_locally(rules(), local_facts(), departement, situation)
     except SituationError as error:
@@ -193,17 +217,28 @@ def assessment_json(result) -> dict:
                         "plugin": result.covered[1].name if result.covered else None},
         "demarche": {"slug": a.demarche.slug, "label": a.demarche.label},
         "channel": {"kind": a.channel.kind, "label": channel_label(a.channel.kind),
-                    "mandatory_since": to_json(a.channel.mandatory_since),
+                    "mandatory_since": to_json(a.channel.mandatory_since), "to_check": not a.channel.certain,
                     "legal_basis": a.channel.legal_basis, "source": a.channel.source,
                     "options": to_json(result.options)},
         "filing_window": None if a.filing_window is None else {
-            "opens_on": a.filing_window.opens_on.isoformat(), "closes_on": a.filing_window.closes_on.isoformat(),
+            "kind": a.filing_window.kind, "opens_on": to_json(a.filing_window.opens_on),
+            "closes_on": a.filing_window.closes_on.isoformat(),
             "status": a.filing_window.status, "legal_basis": a.filing_window.legal_basis},
         "attestation": {"type": a.attestation.type, "label": attestation_label(a.attestation.type),
-                        "regular_stay": a.attestation.regular_stay, "legal_basis": a.attestation.legal_basis,
-                        "valid_until": to_json(a.attestation.valid_until)},
+                        "legal_basis": a.attestation.legal_basis, "valid_until": to_json(a.attestation.valid_until),
+                        "allows": to_json(a.attestation.rights)},
+        "regular_stay": {"status": a.regular_stay.status, "label": regular_stay_label(a.regular_stay.status),
+                         "basis": a.regular_stay.basis, "until": to_json(a.regular_stay.until)},
+        "court_route": None if a.court_route is None else {
+            "kind": a.court_route.kind, "label": court_route_label(a.court_route.kind),
+            "legal_basis": a.court_route.legal_basis, "until": to_json(a.court_route.until)},
         "escalation": [dict(to_json(step), local=to_json(result.step_facts.get(step.step)))
                        for step in a.escalation],
-        "deadlines": [to_json(deadline) for deadline in a.deadlines],
+        "deadlines": [dict(to_json(deadline), label=deadline_label(deadline.kind)) for deadline in a.deadlines],
+        "not_computed": [{"what": item.what, "missing": item.missing, "message": describe_not_computed(item)}
+                         for item in a.not_computed],
+        "notes": [to_json(note) for note in a.notes],
+        "reminders": [{"slug": r.slug, "text": r.text, "source": r.source, "to_check": not r.verified}
+                      for r in a.reminders],
         "warnings": [describe_warning(warning) for warning in result.warnings],
     }

@@ -26,10 +26,19 @@ PERMIT_LABELS = {
     "csp": _l("carte de séjour pluriannuelle (less than 4 years)"),
     "csp-4-ans": _l("carte de séjour pluriannuelle of 4 years"),
     "carte-resident": _l("carte de résident"),
+    "rld-ue": _l("carte de résident « résident de longue durée-UE » granted by France"),
     "titre-conventionnel-plus-1-an": _l("permit of more than one year under a treaty (e.g. 10-year CRA)"),
     "vls-ts": _l("VLS-TS (long-stay visa)"),
     "autre": _l("other document"),
 }
+
+
+#: A yes / no / not known answer, stored as True / False / None.
+REMEDIES_CHOICES = [SelectChoice("", _l("not known")), SelectChoice("yes", _l("yes")), SelectChoice("no", _l("no"))]
+
+
+def tristate(value: str | None) -> bool | None:
+    return {"yes": True, "no": False}.get(value or "")
 
 
 def departement_code(form, field):
@@ -59,6 +68,9 @@ class AssessmentForm(FlaskForm):
     favorable_decision_on = DateField(_l("Date of a favourable decision (if any)"),
                                       validators=[Optional(), in_supported_range])
     ephoto_taken_on = DateField(_l("Date of the e-photo (if any)"), validators=[Optional(), in_supported_range])
+    birth_date = DateField(_l("Birth date (young adult)"), validators=[Optional(), in_supported_range])
+    remedies_stated = SelectField(_l("The acknowledgement stated the voies et délais de recours"),
+                                  choices=REMEDIES_CHOICES, default="", validators=[Optional()])
     on = DateField(_l("Reference date"), validators=[DataRequired(), in_supported_range])
     submit = SubmitField(_l("Assess"))
 
@@ -80,7 +92,8 @@ def assess():
         situation = Situation(
             demarche=form.demarche.data, kind=form.kind.data, on=form.on.data, expires_on=form.expires_on.data,
             filed_on=form.filed_on.data, permit=form.permit.data or None,
-            favorable_decision_on=form.favorable_decision_on.data, ephoto_taken_on=form.ephoto_taken_on.data)
+            favorable_decision_on=form.favorable_decision_on.data, ephoto_taken_on=form.ephoto_taken_on.data,
+            birth_date=form.birth_date.data, remedies_stated=tristate(form.remedies_stated.data))
         try:
             result = assess_locally(rules, local_facts(), form.departement.data, situation)
         except SituationError as error:

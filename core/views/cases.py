@@ -28,7 +28,7 @@ from core.facts import INSEE_DEPARTEMENT
 from core.models import Case, CaseDeadline, CaseStatus, EvidenceEntry, HeldDocument, Role, User, utcnow
 from core.rules import SituationError
 from core.security import bounded_int, role_required
-from core.views.assessment import PERMIT_LABELS, in_supported_range, sort_key
+from core.views.assessment import PERMIT_LABELS, REMEDIES_CHOICES, in_supported_range, sort_key, tristate
 
 bp = Blueprint("cases", __name__, url_prefix="/dossiers")
 
@@ -52,8 +52,12 @@ def strip(value):
 class CaseForm(FlaskForm):
     """Only what the assessment and the letters need."""
 
+    civility = SelectField(_l("Civility (for the letters)"), choices=[
+        SelectChoice("", _l("none (neutral wording)")), SelectChoice("madame", "Madame"),
+        SelectChoice("monsieur", "Monsieur")], default="", validators=[Optional()])
     person_name = StringField(_l("Name or initials of the person"), filters=[strip],
                               validators=[DataRequired(), Length(max=120)])
+    birth_date = DateField(_l("Birth date (young adult)"), validators=[Optional(), in_supported_range])
     agdref = StringField(_l("AGDREF number (foreigner number)"), filters=[strip], validators=[
         Optional(), Regexp(r"\d{10}\Z", message=_l("An AGDREF number has exactly 10 digits."))])
     nationality = StringField(_l("Nationality"), filters=[strip], validators=[Optional(), Length(max=80)])
@@ -71,6 +75,10 @@ class CaseForm(FlaskForm):
     filed_on = DateField(_l("Filing date (if already filed)"), validators=[Optional(), in_supported_range])
     anef_request_number = StringField(_l("ANEF request number (if any)"), filters=[strip],
                                       validators=[Optional(), Length(max=40)])
+    request_complete = SelectField(_l("The request was filed complete"), choices=REMEDIES_CHOICES, default="",
+                                   validators=[Optional()])
+    remedies_stated = SelectField(_l("The acknowledgement stated the voies et délais de recours"),
+                                  choices=REMEDIES_CHOICES, default="", validators=[Optional()])
     favorable_decision_on = DateField(_l("Date of a favourable decision (if any)"),
                                       validators=[Optional(), in_supported_range])
     ephoto_taken_on = DateField(_l("Date of the e-photo (if any)"), validators=[Optional(), in_supported_range])
@@ -194,18 +202,26 @@ def index():
 
 # --- creation and edition ------------------------------------------------------------
 
-CASE_FIELDS = ("person_name", "agdref", "nationality", "contact", "departement", "demarche", "kind", "permit",
-               "expires_on", "filed_on", "anef_request_number", "favorable_decision_on", "ephoto_taken_on", "note")
+CASE_FIELDS = ("civility", "person_name", "birth_date", "agdref", "nationality", "contact", "departement", "demarche",
+               "kind", "permit", "expires_on", "filed_on", "anef_request_number", "request_complete",
+               "remedies_stated", "favorable_decision_on", "ephoto_taken_on", "note")
+#: Yes / no / not known questions, stored as True / False / None.
+TRISTATE_FIELDS = ("request_complete", "remedies_stated")
+
+
+def _value(form: CaseForm, name: str):
+    data = getattr(form, name).data
+    return tristate(data) if name in TRISTATE_FIELDS else (data or None)
 
 
 def _apply(form: CaseForm, case: Case) -> None:
     for name in CASE_FIELDS:
-        setattr(case, name, getattr(form, name).data or None)
+        setattr(case, name, _value(form, name))
 
 
 def _changes(form: CaseForm, case: Case) -> list[str]:
     """The names of the fields this save changes (for the audit log, not their values)."""
-    return [name for name in CASE_FIELDS if (getattr(form, name).data or None) != getattr(case, name)]
+    return [name for name in CASE_FIELDS if _value(form, name) != getattr(case, name)]
 
 
 def _check_with_rules(form: CaseForm, case: Case) -> bool:
@@ -243,6 +259,9 @@ def edit(case_id):
     form = CaseForm(obj=case if request.method == "GET" else None).fill_choices()
     if request.method == "GET":
         form.permit.data = case.permit or ""
+        form.civility.data = case.civility or ""
+        for name in TRISTATE_FIELDS:
+            getattr(form, name).data = {True: "yes", False: "no"}.get(getattr(case, name), "")
         form.version.data = str(case.version)
         service.audit("case.edit-form", case)
     conflict = False
@@ -300,6 +319,7 @@ def show(case_id, entry_form=None, document_form=None, status=200):
         status_form=StatusForm(formdata=None, prefix="status", status=case.status,
                                assigned_to=str(case.assigned_to_id or "")).fill_choices(),
         action_form=ActionForm(), messages=messages, today=dt.date.today(),
+        rules=current_app.extensions["permanence.rules"],
         blockage_form=BlockageForm(formdata=None, prefix="blockage", occurred_on=dt.date.today()).fill_choices(case),
         blockage_labels={**{b.slug: b.label for b in current_app.extensions["permanence.rules"].blockages.values()}},
         departement_name=messages.departement_name(case.departement)), status
