@@ -271,6 +271,10 @@ class LetterTemplate(Fact):
     title: str
     kind: str = "letter"
     template: Path
+    #: What the letter is for (core/letters.py PURPOSES): the case page then
+    #: recommends it when that need arises, and it replaces the national
+    #: letter of the same purpose and kind.
+    purpose: str = ""
 
     def __post_init__(self):
         super().__post_init__()

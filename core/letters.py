@@ -20,8 +20,10 @@ from email.utils import formatdate
 from pathlib import Path
 
 from flask import current_app, render_template
+from flask_babel import force_locale
 from markupsafe import Markup, escape
 
+from core.dates import french_date
 from core.facts import LetterTemplate
 
 TODO = "[à compléter : {}]"
@@ -33,6 +35,13 @@ LETTER_PERMIT_NAMES = {
     "autre": "titre de séjour",
 }
 TODO_PATTERN = re.compile(r"\[à compléter : ([^\]]+)\]")
+
+
+#: What a letter is for: the case page recommends a letter when its purpose
+#: fits the situation, and a plugin letter replaces the national one of the
+#: same purpose and kind.
+PURPOSES = ("postal-cover", "api-request", "api-request-bpi", "api-request-young", "information", "substitution",
+            "pan", "ddd", "recepisse-request", "l114-5", "ccc", "refere")
 
 
 @dataclass(frozen=True)
@@ -49,49 +58,110 @@ class LetterSpec:
     needs_grounds: bool = False
     template: Path | None = None  # plugin letters: their own file
     plugin: str | None = None
+    purpose: str = ""
 
 
-#: The national catalogue (issue #6, from the seeds).
+#: The national catalogue (issue #6, from the seeds; issue #10, checked).
 NATIONAL_LETTERS = (
     LetterSpec("probleme-anef", "Lettre d'accompagnement d'un dépôt postal « PROBLÈME ANEF »", "letter",
                "substitution", "CESEDA R.431-2 al. 3 ; modalité locale de substitution",
-               "seed 000, partie II, III.A.1 (« PROBLÈME ANEF ») ; partie I, B", channels=("anef",), registered=True),
+               "seed 000, partie II, III.A.1 (« PROBLÈME ANEF ») ; partie I, B", channels=("anef",), registered=True,
+               purpose="postal-cover"),
     LetterSpec("demande-api-courriel", "Courriel URGENT : attestation de prolongation d'instruction", "email",
-               "prefecture-email", "CESEDA R.431-15-1 al. 2 ; R.431-5", "seed 001, §1.3.2", channels=("anef",)),
+               "prefecture-email", "CESEDA R.431-15-1 al. 2 ; R.431-5", "seed 001, §1.3.2", channels=("anef",),
+               purpose="api-request"),
     LetterSpec("demande-api-courrier", "Lettre URGENTE : attestation de prolongation d'instruction", "letter",
                "prefecture", "CESEDA R.431-15-1 al. 2 ; R.431-5", "seed 001, §1.3.2", channels=("anef",),
-               registered=True),
+               registered=True, purpose="api-request"),
+    LetterSpec("demande-api-bpi", "Courriel : attestation due dès le dépôt à un·e bénéficiaire de la protection "
+               "internationale", "email", "prefecture-email", "CESEDA R.431-15-3 (réfugié·e) ou R.431-15-4 "
+               "(protection subsidiaire) ; L.414-10", "CESEDA R.431-15-3 et R.431-15-4 ; seed 000, partie II, I.A",
+               channels=("anef",), purpose="api-request-bpi"),
+    LetterSpec("demande-api-jeune-majeur", "Courriel : attestation due à un·e jeune majeur·e", "email",
+               "prefecture-email", "CESEDA R.431-15-1 al. 3 ; R.431-5 2° et 3°", "CESEDA R.431-15-1 al. 3",
+               channels=("anef",), purpose="api-request-young"),
     LetterSpec("information-droits", "Information de la préfecture sur le blocage et les droits atteints", "letter",
                "prefecture", "Droits invocables choisis (seed 000, partie II, II)", "seed 000, partie II, II",
-               registered=True, needs_grounds=True),
+               registered=True, needs_grounds=True, purpose="information"),
     LetterSpec("demande-substitution", "Demande de la solution de substitution", "letter", "substitution",
                "CESEDA R.431-2 al. 3 ; arrêté du 1er août 2023", "seed 001, §2.2 ; seed 003", channels=("anef",),
-               registered=True),
+               registered=True, purpose="substitution"),
     LetterSpec("demande-rdv-pan", "Demande de rendez-vous au point d'accueil numérique", "email", "pan",
                "CESEDA R.431-2 al. 2 ; arrêté du 1er août 2023", "seed 001, §2.1.2 ; seed 003, étape 4",
-               channels=("anef",)),
+               channels=("anef",), purpose="pan"),
     LetterSpec("saisine-ddd", "Saisine du Défenseur des droits", "letter", "ddd",
-               "Loi organique n° 2011-333 du 29 mars 2011", "seed 000, partie II, III.A.1 (notes 30 à 32)"),
+               "Loi organique n° 2011-333 du 29 mars 2011", "seed 000, partie II, III.A.1 (notes 30 à 32)",
+               purpose="ddd"),
     LetterSpec("demande-recepisse", "Demande de récépissé ou de son renouvellement", "letter", "prefecture",
                "CESEDA R.431-12", "seed 001, §3 ; seed 000, partie II, III.B.1", channels=("local",),
-               registered=True),
+               registered=True, purpose="recepisse-request"),
     LetterSpec("reclamation-l114-5", "Réclamation : demande clôturée sans demande de pièces", "letter", "prefecture",
-               "CRPA L.114-5", "seed 000, partie II, III.B.2", channels=("local",), registered=True),
-    LetterSpec("message-ccc", "Message au support ANEF (CCC) décrivant le blocage", "email", "ccc",
-               "CESEDA R.431-2 al. 2 ; arrêté du 1er août 2023", "seed 003, étape 2 ; seed 000, partie II, III.A.1",
-               channels=("anef",)),
+               "CRPA L.114-5", "seed 000, partie II, III.B.2", channels=("local",), registered=True,
+               purpose="l114-5"),
+    LetterSpec("message-ccc", "Message au support de la DGEF (dgef-support) décrivant le blocage", "email", "ccc",
+               "CESEDA R.431-2 al. 2 ; arrêté du 1er août 2023 (sa réponse n'est peut-être pas le document du "
+               "Centre de contact citoyen)", "seed 003, étape 2 ; seed 000, partie II, III.A.1",
+               channels=("anef",), purpose="ccc"),
     LetterSpec("refere-mesures-utiles", "Projet de requête en référé mesures-utiles", "letter", "tribunal",
-               "Code de justice administrative L.521-3 ; CE, 10 juin 2020, n° 435594",
-               "seed 000, partie II, III.C ; seed 001, §1.3.2", draft=True),
+               "CJA L.521-3 (tant qu'aucune décision, même implicite, n'est née) ; CE, 10 juin 2020, n° 435594",
+               "seed 000, partie II, III.C ; seed 001, §1.3.2", draft=True, purpose="refere"),
 )
 
 
 def catalogue(facts, departement: str) -> list[LetterSpec]:
-    """The national letters, then those the département's plugins ship."""
+    """The national letters, then those the département's plugins ship. A
+    plugin letter with a purpose replaces the national one of the same
+    purpose and kind (the Calvados URGENT email replaces the national one)."""
     plugin_letters = [LetterSpec(t.slug, t.title, t.kind, "prefecture-email" if t.kind == "email" else "prefecture",
-                                 "", t.source, template=t.template, plugin="plugin")
+                                 "", t.source, template=t.template, plugin="plugin", purpose=t.purpose)
                       for t in facts.letter_templates(departement) if isinstance(t, LetterTemplate)]
-    return list(NATIONAL_LETTERS) + plugin_letters
+    replaced = {(letter.purpose, letter.kind) for letter in plugin_letters if letter.purpose}
+    return [spec for spec in NATIONAL_LETTERS if (spec.purpose, spec.kind) not in replaced] + plugin_letters
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    spec: LetterSpec
+    reason: str  # a code, described by core.messages.describe_letter_reason
+
+
+#: The letters each step of the escalation ladder calls for.
+STEP_PURPOSES = {"ccc-contact": ("ccc",), "pan": ("pan",), "prefecture-email": ("information",),
+                 "prefecture-contact": ("information",), "substitution": ("substitution", "postal-cover"),
+                 "defenseur-des-droits": ("ddd",), "refere-mesures-utiles": ("refere",)}
+
+
+def recommend(specs: list[LetterSpec], assessment, held_kinds: set[str], next_step: str | None
+              ) -> list[Recommendation]:
+    """The letters that fit the case now, most useful first: the document it
+    is owed and does not hold, then what the next step of the ladder needs.
+    Pure: the assessment, the kinds of documents held, the next step."""
+    wanted: list[tuple[str, str]] = []
+    attestation = assessment.attestation
+    if attestation.type == "api" and "api" not in held_kinds:
+        rights = attestation.rights.slug if attestation.rights else ""
+        if rights in ("api-refugie", "api-protection-subsidiaire"):
+            wanted.append(("api-request-bpi", "api-due-bpi"))
+        elif "al. 3" in attestation.legal_basis:
+            wanted.append(("api-request-young", "api-due-young"))
+        else:
+            wanted.append(("api-request", "api-due"))
+    if attestation.type == "recepisse" and "recepisse" not in held_kinds:
+        wanted.append(("recepisse-request", "recepisse-due"))
+    route = assessment.court_route.kind if assessment.court_route else None
+    for purpose in STEP_PURPOSES.get(next_step or "", ()):
+        if purpose == "refere" and route != "refere-mesures-utiles":
+            continue
+        wanted.append((purpose, "next-step"))
+    found, seen = [], set()
+    for purpose, reason in wanted:
+        matching = [spec for spec in specs if spec.purpose == purpose
+                    and assessment.channel.kind in spec.channels and spec.slug not in seen]
+        matching.sort(key=lambda spec: (spec.plugin is None, spec.kind != "email"))
+        for spec in matching:
+            seen.add(spec.slug)
+            found.append(Recommendation(spec, reason))
+    return found
 
 
 # --- the facts a letter needs ---------------------------------------------------
@@ -101,6 +171,10 @@ class Recipient:
     lines: list[str] = field(default_factory=list)
     email: str = ""
     source: str = ""
+    #: Set when the address is not the one a source gives for this letter
+    #: (e.g. the préfecture's general address for a postal filing whose
+    #: address an arrêté sets): the volunteer must check it before sending.
+    caution: str = ""
 
 
 def recipient_for(spec: LetterSpec, facts, departement: str) -> tuple[Recipient | None, str | None]:
@@ -114,7 +188,10 @@ def recipient_for(spec: LetterSpec, facts, departement: str) -> tuple[Recipient 
         if not services:
             return None, "prefecture-address"
         service = services[0]
-        return Recipient([service.name, *service.address], source=service.source), None
+        caution = ""
+        if spec.recipient == "substitution":
+            caution = "substitution-address"  # no published address for this modality: check it first
+        return Recipient([service.name, *service.address], source=service.source, caution=caution), None
     if spec.recipient in ("prefecture-email", "pan"):
         if spec.recipient == "pan":
             vector = next((v for v in facts.pan_vectors(departement) if v.email), None)
@@ -149,6 +226,11 @@ def todo(what: str) -> str:
 
 def render_text(spec: LetterSpec, context: dict) -> tuple[str, str]:
     """``(subject, body)``: the template's first line is « Objet : … »."""
+    with force_locale("fr"):
+        return _render_text(spec, context)
+
+
+def _render_text(spec: LetterSpec, context: dict) -> tuple[str, str]:
     if spec.template is not None:  # a plugin's own file
         source = spec.template.read_text(encoding="utf-8")
         # Plain text, like templates/letters/*.txt: escaping happens once, in body_to_html.
@@ -187,7 +269,9 @@ def _inline(text: str) -> str:
 
 
 def letter_html(spec: LetterSpec, subject: str, body: str, context: dict) -> str:
-    return render_template("letters/_layout.html", spec=spec, subject=subject, body=body_to_html(body), **context)
+    with force_locale("fr"):
+        return render_template("letters/_layout.html", spec=spec, subject=subject, body=body_to_html(body),
+                               **context)
 
 
 def build_eml(spec: LetterSpec, subject: str, body: str, context: dict, attachments: list[tuple[str, str, bytes]]) -> bytes:
@@ -218,53 +302,93 @@ def engine() -> str:
 
 
 def place_and_date(today: dt.date) -> str:
-    from core.messages import long_date
-
     city = current_app.config.get("ASSOCIATION_CITY")
-    return f"{city}, le {long_date(today)}" if city else f"Le {long_date(today)}"
+    return f"{city}, le {french_date(today)}" if city else f"Le {french_date(today)}"
+
+
+#: How the person is named and agreed with, by civility. Letters to the
+#: administration are French; without a civility, the wording stays neutral
+#: instead of « né·e, ressortissant·e ».
+CIVILITIES = {"madame": ("Madame", "e"), "monsieur": ("Monsieur", "")}
+
+
+def person_facts(case) -> dict:
+    title, e = CIVILITIES.get(case.civility or "", ("", None))
+    name = case.person_name
+    nationality = case.nationality or todo("nationalité")
+    birth_date = french_date(case.birth_date) if case.birth_date else todo("date de naissance")
+    birth_place = todo("lieu de naissance")
+    designation = f"{title} {name}".strip()
+    if e is None:  # neutral
+        with_birth = f"{name}, de nationalité {nationality} (date de naissance : {birth_date} ; lieu de " \
+                     f"naissance : {birth_place})"
+        identity = f"{name}, de nationalité {nationality}" + (f" (date de naissance : {birth_date})"
+                                                              if case.birth_date else "")
+    else:
+        with_birth = f"{designation}, de nationalité {nationality}, né{e} le {birth_date} à {birth_place}"
+        identity = f"{designation}, de nationalité {nationality}" + (f", né{e} le {birth_date}"
+                                                                     if case.birth_date else "")
+    return {"name": name, "designation": designation, "title": title, "nationality": nationality,
+            "agdref": case.agdref or todo("numéro AGDREF"), "birth_date": birth_date, "birth_place": birth_place,
+            "identity": identity, "identity_with_birth": with_birth, "e": e or ""}
 
 
 def build_context(case, result, facts, *, volunteer_name: str, pieces, grounds=(), urgency: str = "",
-                  today: dt.date | None = None) -> dict:
-    """Everything a letter template may use. Unknown values are « [à compléter : …] »
-    markers, which the review step asks the volunteer to fill."""
-    from core.messages import departement_name, evidence_kind_label, long_date
+                  today: dt.date | None = None, person_in_copy: bool = False,
+                  confirmation_attached: bool = False) -> dict:
+    """Everything a letter template may use. A fact the case does not record
+    is a « [à compléter : …] » marker, which the review step asks the
+    volunteer to fill; a letter asserts something only when the case shows it.
+    Dates and words are French whatever the screen's language."""
+    with force_locale("fr"):
+        return _build_context(case, result, facts, volunteer_name=volunteer_name, pieces=pieces, grounds=grounds,
+                              urgency=urgency, today=today, person_in_copy=person_in_copy,
+                              confirmation_attached=confirmation_attached)
+
+
+def _build_context(case, result, facts, *, volunteer_name, pieces, grounds, urgency, today, person_in_copy,
+                   confirmation_attached) -> dict:
+    from core.cases import local_date
+    from core.messages import departement_name, evidence_kind_label
 
     today = today or dt.date.today()
     a = result.assessment
     corrected = {e.corrects_id for e in case.entries if e.corrects_id}
     entries = [e for e in case.entries if e.id not in corrected]
     failed = [e for e in entries if e.kind in ("pan-attempt", "appointment-attempt") and e.result == "no-slot"]
-
-    from core.cases import local_date
+    held = {document.kind for document in case.documents}
 
     def entry_line(entry):
-        return f"le {long_date(local_date(entry.occurred_at))} : {evidence_kind_label(entry.kind)} – {entry.summary}"
+        return f"le {french_date(local_date(entry.occurred_at))} : {evidence_kind_label(entry.kind)} – {entry.summary}"
 
+    window = a.filing_window
+    filed_in_window = bool(window and case.filed_on and window.contains(case.filed_on))
     permit_label = LETTER_PERMIT_NAMES.get(case.permit or "", todo("titre détenu"))
     return {
-        "case": case, "today": today, "long_date": long_date, "todo": todo,
-        "person": {"name": case.person_name, "nationality": case.nationality or todo("nationalité"),
-                   "agdref": case.agdref or todo("numéro AGDREF"), "birth_date": todo("date de naissance"),
-                   "birth_place": todo("lieu de naissance")},
+        "case": case, "today": today, "long_date": french_date, "todo": todo,
+        "person": person_facts(case),
         "demarche": a.demarche.label,
         "departement_label": f"{case.departement} – {departement_name(case.departement)}",
         "kind_label": "première demande" if case.kind == "first" else "renouvellement",
-        "filed_in_window": bool(a.filing_window and case.filed_on
-                                and a.filing_window.opens_on <= case.filed_on <= a.filing_window.closes_on),
+        "filed_in_window": filed_in_window,
+        "days_before_expiry": (case.expires_on - case.filed_on).days if case.expires_on and case.filed_on else None,
         "permit_expired": bool(case.expires_on and case.expires_on < today),
         "permit": {"label": permit_label, "valid_from": todo("début de validité du titre"),
-                   "expires_on": long_date(case.expires_on) if case.expires_on else todo("date d'expiration"),
-                   "day_after_expiry": long_date(case.expires_on + dt.timedelta(days=1)) if case.expires_on
+                   "expires_on": french_date(case.expires_on) if case.expires_on else todo("date d'expiration"),
+                   "day_after_expiry": french_date(case.expires_on + dt.timedelta(days=1)) if case.expires_on
                    else todo("date de rupture de séjour")},
         "request": {"number": case.anef_request_number or todo("numéro de la demande ANEF"),
-                    "filed_on": long_date(case.filed_on) if case.filed_on else todo("date du dépôt")},
-        "assessment": a, "window": a.filing_window,
+                    "filed_on": french_date(case.filed_on) if case.filed_on else todo("date du dépôt"),
+                    "complete": case.request_complete},
+        # What the letter may state, because the case or the volunteer says so.
+        "confirmation_held": "confirmation-de-depot" in held,
+        "confirmation_attached": confirmation_attached, "person_in_copy": person_in_copy,
+        "assessment": a, "window": window,
         "substitution": facts.substitution_modality(case.departement),
         "tribunal": facts.tribunal(case.departement),
         "pan_vectors": facts.pan_vectors(case.departement),
         "required_information": [item for v in facts.pan_vectors(case.departement) for item in v.required_information],
-        "diligences": [entry_line(e) for e in entries],
+        "diligences": [entry_line(e) for e in entries if e.kind != "letter-generated"],
         "failed_attempts": [entry_line(e) for e in failed],
         "failed_weeks": len({local_date(e.occurred_at).isocalendar()[:2] for e in failed}),
         "pieces": [{"label": entry_line(e), "entry": e} for e in pieces],

@@ -298,6 +298,24 @@ def describe_chain_check(check) -> str:
              reason=reason)
 
 
+def describe_letter_reason(code: str) -> str:
+    return {
+        "api-due": _("An API is due and none is recorded as held."),
+        "api-due-bpi": _("The API due from filing to a beneficiary of international protection is not recorded as held."),
+        "api-due-young": _("The API due to a young adult who filed in time is not recorded as held."),
+        "recepisse-due": _("A récépissé is due and none is recorded as held."),
+        "next-step": _("The next step of the ladder calls for it."),
+    }[code]
+
+
+def describe_recipient_caution(code: str) -> str:
+    return {
+        "substitution-address": _("No address is recorded for filing under the substitution arrangement: this is "
+                                  "the préfecture's general address. Check the address the préfecture sets (its "
+                                  "arrêté or web page) before sending."),
+    }[code]
+
+
 def describe_missing_fact(code: str, departement: str) -> str:
     what = {
         "prefecture-address": _("no postal address of the préfecture is recorded"),

@@ -27,7 +27,8 @@ def create_case(client, follow_redirects=False, **overrides):
             "departement": "14", "demarche": "conjoint-de-francais", "kind": "renewal", "permit": "cst",
             "expires_on": (TODAY - dt.timedelta(days=3)).isoformat(),
             "filed_on": (TODAY - dt.timedelta(days=69)).isoformat(), "anef_request_number": "",
-            "favorable_decision_on": "", "ephoto_taken_on": "", "note": "", **overrides}
+            "favorable_decision_on": "", "ephoto_taken_on": "", "note": "", "civility": "", "birth_date": "",
+            "request_complete": "", "remedies_stated": "", **overrides}
     data["csrf_token"] = token(client, "/dossiers/nouveau")
     return client.post("/dossiers/nouveau", data=data, follow_redirects=follow_redirects)
 

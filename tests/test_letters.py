@@ -7,6 +7,7 @@ import io
 import re
 import shutil
 import threading
+import uuid
 
 import pytest
 from pypdf import PdfReader
@@ -30,9 +31,10 @@ def pdf_text(data: bytes) -> str:
 
 def make_case(departement, demarche="conjoint-de-francais", kind="renewal", **extra):
     today = dt.date.today()
-    case = Case(person_name="T. N.", agdref="1499999903", nationality="malienne", departement=departement,
-                demarche=demarche, kind=kind, permit="cst", expires_on=today - dt.timedelta(days=3),
-                filed_on=today - dt.timedelta(days=70), anef_request_number="1401", contact="06 00 00 00 00", **extra)
+    fields = {"person_name": "T. N.", "agdref": "1499999903", "nationality": "malienne", "permit": "cst",
+              "expires_on": today - dt.timedelta(days=3), "filed_on": today - dt.timedelta(days=70),
+              "anef_request_number": "1401", "contact": "06 00 00 00 00", **extra}
+    case = Case(departement=departement, demarche=demarche, kind=kind, **fields)
     db.session.add(case)
     db.session.flush()
     for day, kind_ in ((15, "pan-attempt"), (8, "pan-attempt")):
@@ -103,12 +105,26 @@ def test_wkhtmltopdf_also_renders_every_calvados_letter_readably(app):
         db.session.rollback()
 
 
-def test_the_gironde_postal_filing_goes_to_the_address_of_its_arrete(app):
+def test_the_gironde_postal_filing_address_is_not_presented_as_published(app, benevole_client):
+    """Seed 000 gives the bureau's address from a démarches-simplifiées contact
+    block, not the address the arrêté of 15 May 2023 sets for postal filing."""
     with app.test_request_context():
         facts = local_facts()
+        assert not facts.substitution_modality("33").send_to
         spec = next(s for s in L.catalogue(facts, "33") if s.slug == "probleme-anef")
         recipient, missing = L.recipient_for(spec, facts, "33")
-        assert missing is None and recipient.lines[-2:] == ["2, esplanade Charles de Gaulle", "33000 Bordeaux"]
+        assert missing is None and recipient.caution == "substitution-address"
+    case = case_id(create_case(benevole_client, departement="33", demarche="conjoint-de-francais"))
+    review = prepare(benevole_client, case, "probleme-anef").get_data(as_text=True)
+    assert "Vérifier l’adresse que fixe la préfecture" in review
+    body = re.search(r'<textarea[^>]*name="body"[^>]*>(.*?)</textarea>', review, re.S).group(1)
+    import html as html_module
+    data = {"csrf_token": csrf_token(review), "generate": "1", "subject": "PROBLÈME ANEF",
+            "body": L.TODO_PATTERN.sub("x", html_module.unescape(body))}
+    refused = benevole_client.post(f"/dossiers/{case}/courriers/probleme-anef", data=data)
+    assert refused.status_code == 400 and "Vérifier l’adresse" in refused.get_data(as_text=True)
+    accepted = benevole_client.post(f"/dossiers/{case}/courriers/probleme-anef", data={**data, "recipient_checked": "y"})
+    assert accepted.status_code == 302
 
 
 def test_a_letter_needing_a_missing_address_says_so_before_anything_is_generated(benevole_client):
@@ -126,7 +142,7 @@ def prepare(client, case, slug, **fields):
 
 
 def test_review_edit_generate_and_find_the_pdf_again_exactly(app, benevole_client):
-    case = case_id(create_case(benevole_client, anef_request_number="1401202411040000"))
+    case = case_id(create_case(benevole_client, anef_request_number="1401202411040000", request_complete="yes"))
     add_entry(benevole_client, case, files=[("capture.png", PNG)], summary="Aucune API sur le compte ANEF")
     with app.app_context():
         entry_id = db.session.get(Case, case).entries[0].id
@@ -172,11 +188,12 @@ def test_a_text_still_holding_elements_to_complete_is_not_generated(app, benevol
 
 def test_an_email_comes_as_an_eml_and_a_mailto_link(app, benevole_client):
     case = case_id(create_case(benevole_client, anef_request_number="1401202411040000"))
-    review = prepare(benevole_client, case, "demande-api-courriel", urgency="perte d'emploi imminente.").get_data(as_text=True)
+    review = prepare(benevole_client, case, "demande-rdv-pan").get_data(as_text=True)
     body = re.search(r'<textarea[^>]*name="body"[^>]*>(.*?)</textarea>', review, re.S).group(1)
     import html as html_module
-    benevole_client.post(f"/dossiers/{case}/courriers/demande-api-courriel", data={
-        "csrf_token": csrf_token(review), "generate": "1", "subject": "URGENT : API", "body": html_module.unescape(body)})
+    benevole_client.post(f"/dossiers/{case}/courriers/demande-rdv-pan", data={
+        "csrf_token": csrf_token(review), "generate": "1", "subject": "URGENT : API",
+        "body": L.TODO_PATTERN.sub("problème technique", html_module.unescape(body))})
     page = benevole_client.get(f"/dossiers/{case}/courriers").get_data(as_text=True)
     assert "mailto:pref-etrangers%40calvados.gouv.fr?subject=URGENT%20%3A%20API" in page
     with app.app_context():
@@ -258,3 +275,98 @@ def test_even_raw_html_given_to_the_engine_fetches_nothing(local_server, engine)
     data = render_pdf(raw, engine=engine)
     assert b"root:x:0:0" not in data and b"/EmbeddedFile" not in data
     assert Recorder.hits == []
+
+
+# --- a letter states only what the case shows, in French, with the civility --------
+
+def letter_text(app, case_fields, slug, departement="14", **flags):
+    """The text of a letter for a case made of ``case_fields``, as the review step fills it."""
+    with app.test_request_context():
+        from flask_login import login_user
+        from core.models import User
+        user = User(email=f"v-{uuid.uuid4().hex[:6]}@example.org", name="Camille Volontaire", role="benevole",
+                    password_hash="x")
+        db.session.add(user)
+        db.session.flush()
+        login_user(user)
+        case = make_case(departement, **case_fields)
+        facts = local_facts()
+        spec = next(s for s in L.catalogue(facts, departement) if s.slug == slug)
+        context = L.build_context(case, assess_case(case), facts, volunteer_name="Camille", pieces=[], **flags)
+        subject, body = L.render_text(spec, context)
+        db.session.rollback()
+    return subject + "\n" + body
+
+
+def test_the_calvados_urgent_email_no_longer_claims_an_on_time_complete_filing_the_case_does_not_show(app):
+    today = dt.date.today()
+    late = letter_text(app, {"filed_on": today - dt.timedelta(days=30)}, "calvados-urgent-api")
+    assert "plus de 60 jours" not in late and "jours avant la fin de validité" not in late
+    assert "[à compléter : dépôt entre le 120e et le 60e jour" in late
+    assert "[à compléter : la demande était-elle complète" in late
+    assert "en copie" not in late and "en pièce jointe" not in late
+    in_time = letter_text(app, {"request_complete": True}, "calvados-urgent-api", person_in_copy=True)
+    assert "soit 67 jours avant la fin de validité de son titre de séjour" in in_time
+    assert "déposée complète" in in_time and "nous lit en copie" in in_time
+
+
+def test_the_recepisse_request_says_within_the_window_only_for_an_on_time_filing(app):
+    today = dt.date.today()
+    on_time = letter_text(app, {"demarche": "salarie", "filed_on": today - dt.timedelta(days=20)},
+                          "demande-recepisse", departement="33")
+    late = letter_text(app, {"demarche": "salarie", "filed_on": today - dt.timedelta(days=1)},
+                       "demande-recepisse", departement="33")
+    assert "dans le délai prévu par l'article R. 431-5" in on_time
+    assert "dans le délai" not in late
+
+
+def test_civility_replaces_the_inclusive_forms_and_the_neutral_wording_has_none(app):
+    madame = letter_text(app, {"civility": "madame", "birth_date": dt.date(1990, 3, 3)}, "demande-api-courrier")
+    assert "Madame T. N., de nationalité malienne, née le 3 mars 1990" in madame
+    monsieur = letter_text(app, {"civility": "monsieur"}, "demande-api-courrier")
+    assert "Monsieur T. N., de nationalité malienne, numéro AGDREF" in monsieur
+    calvados = letter_text(app, {"civility": "monsieur"}, "calvados-urgent-api")
+    assert "Monsieur T. N., de nationalité malienne, né le [à compléter : date de naissance] à" in calvados
+    neutral = letter_text(app, {"birth_date": dt.date(1990, 3, 3)}, "demande-api-courrier")
+    assert "T. N., de nationalité malienne (date de naissance : 3 mars 1990)" in neutral
+    for text in (madame, monsieur, neutral):
+        assert "·e" not in text and "ressortissant" not in text
+
+
+def test_letters_are_french_even_for_a_volunteer_reading_in_english(app):
+    from flask_babel import force_locale
+    with force_locale("en"):
+        text = letter_text(app, {"expires_on": dt.date(2025, 1, 9), "filed_on": dt.date(2024, 11, 4)},
+                           "demande-api-courrier")
+    assert "9 janvier 2025" in text and "4 novembre 2024" in text and "January" not in text
+
+
+def test_the_bpi_and_young_adult_api_requests_cite_their_own_articles(app):
+    refugee = letter_text(app, {"demarche": "refugie", "kind": "first", "expires_on": None}, "demande-api-bpi")
+    assert "R. 431-15-3" in refugee and "six mois renouvelable" in refugee and "L. 414-10" in refugee
+    young = letter_text(app, {"demarche": "confie-ase", "kind": "first", "expires_on": None, "request_complete": True,
+                              "birth_date": dt.date.today() - dt.timedelta(days=18 * 365 + 100)},
+                        "demande-api-jeune-majeur")
+    assert "R. 431-15-1" in young and "troisième alinéa" in young and "déposée complète" in young
+
+
+def test_the_case_recommends_the_calvados_urgent_email_first_and_not_two_near_identical_ones(app, benevole_client):
+    case = case_id(create_case(benevole_client))  # renewal filed in the window, expired 3 days ago, no API
+    page = benevole_client.get(f"/dossiers/{case}/courriers").get_data(as_text=True)
+    recommended = page.split("Recommandés maintenant")[1].split("Autres courriers")[0]
+    assert recommended.index("Courriel URGENT : mise à disposition") < recommended.index("Lettre URGENTE")
+    assert "Une API est due et aucune n’est enregistrée comme détenue." in recommended
+    assert "demande-api-courriel" not in page  # replaced by the Calvados model, not listed twice
+    assert "Courriel URGENT : mise à disposition" in benevole_client.get(f"/dossiers/{case}").get_data(as_text=True)
+
+
+def test_a_refere_mesures_utiles_draft_is_refused_once_an_implicit_rejection_exists(benevole_client):
+    today = dt.date.today()
+    case = case_id(create_case(benevole_client, filed_on=(today - dt.timedelta(days=150)).isoformat(),
+                               expires_on=(today - dt.timedelta(days=40)).isoformat()))
+    response = benevole_client.get(f"/dossiers/{case}/courriers/refere-mesures-utiles")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "recours en annulation avec un référé-suspension" in page
+    letters = benevole_client.get(f"/dossiers/{case}/courriers").get_data(as_text=True)
+    assert "Recommandés maintenant" not in letters or "référé mesures-utiles" not in letters.split("Autres courriers")[0]

@@ -309,6 +309,7 @@ def show(case_id, entry_form=None, document_form=None, status=200):
     if case.erased_at is not None:  # an empty shell: its log, nothing to assess
         return render_template("cases/erased.html", case=case, action_form=ActionForm(), messages=messages)
     assessment = service.assess_case(case)
+    from core.views.letters import recommended_letters
     return render_template(
         "cases/show.html", case=case, result=assessment, progress=service.progress_of(case, assessment),
         # Prefixed: three forms on one page must not share field ids.
@@ -319,7 +320,7 @@ def show(case_id, entry_form=None, document_form=None, status=200):
         status_form=StatusForm(formdata=None, prefix="status", status=case.status,
                                assigned_to=str(case.assigned_to_id or "")).fill_choices(),
         action_form=ActionForm(), messages=messages, today=dt.date.today(),
-        rules=current_app.extensions["permanence.rules"],
+        rules=current_app.extensions["permanence.rules"], recommended=recommended_letters(case, assessment),
         blockage_form=BlockageForm(formdata=None, prefix="blockage", occurred_on=dt.date.today()).fill_choices(case),
         blockage_labels={**{b.slug: b.label for b in current_app.extensions["permanence.rules"].blockages.values()}},
         departement_name=messages.departement_name(case.departement)), status

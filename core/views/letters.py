@@ -9,14 +9,15 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField, StringField, SubmitField, TextAreaField, widgets
+from wtforms import BooleanField, SelectMultipleField, StringField, SubmitField, TextAreaField, widgets
 from wtforms.validators import Length, Optional
 
 from core import cases as service
 from core import letters as catalogue_module
 from core import messages
 from core.extensions import db
-from core.letters import build_context, build_eml, catalogue, letter_html, mailto, recipient_for, remaining_todos
+from core.letters import (build_context, build_eml, catalogue, letter_html, mailto, recipient_for, recommend,
+                          remaining_todos)
 from core.models import Letter
 from core.pdf import PdfEngineError, render_pdf
 from core.plugin_state import local_facts
@@ -34,6 +35,9 @@ class LetterForm(FlaskForm):
     pieces = CheckboxList(_l("Evidence to attach (bordereau)"), coerce=int, validators=[Optional()])
     grounds = CheckboxList(_l("Rights harmed (to link to the person's situation)"), validators=[Optional()])
     urgency = TextAreaField(_l("Why it is urgent (in a few words)"), validators=[Optional(), Length(max=2000)])
+    person_in_copy = BooleanField(_l("The person is in copy of this message"))
+    confirmation_attached = BooleanField(_l("The confirmation de dépôt is attached"))
+    recipient_checked = BooleanField(_l("I checked this address against the préfecture's own text"))
     subject = StringField(_l("Object"), validators=[Optional(), Length(max=300)])
     body = TextAreaField(_l("Text of the letter"), validators=[Optional(), Length(max=40000)],
                          render_kw={"rows": 22})
@@ -48,19 +52,34 @@ def _spec(case, slug):
     return spec
 
 
+def recommended_letters(case, result=None):
+    """The letters that fit the case now (core.letters.recommend), for the
+    letters page and the case page."""
+    result = result or service.assess_case(case)
+    progress = service.progress_of(case, result)
+    return recommend(catalogue(local_facts(), case.departement), result.assessment,
+                     {document.kind for document in case.documents},
+                     progress.next_step.step if progress.next_step else None)
+
+
 @bp.route("")
 def index(case_id):
     case = get_case(case_id)
     facts = local_facts()
-    channel = service.assess_case(case).assessment.channel.kind
+    result = service.assess_case(case)
+    channel = result.assessment.channel.kind
+    recommended = recommended_letters(case, result)
+    first = {item.spec.slug for item in recommended}
     rows = []
     for spec in catalogue(facts, case.departement):
         _recipient, missing = recipient_for(spec, facts, case.departement)
-        rows.append((spec, missing, channel in spec.channels))
+        if spec.slug not in first:
+            rows.append((spec, missing, channel in spec.channels))
+    missing_for = {item.spec.slug: recipient_for(item.spec, facts, case.departement)[1] for item in recommended}
     letters = db.session.scalars(db.select(Letter).where(Letter.case_id == case.id)
                                  .order_by(Letter.created_at.desc())).all()
     return render_template("letters/index.html", case=case, rows=rows, letters=letters, messages=messages,
-                           mailto=mailto)
+                           mailto=mailto, recommended=recommended, missing_for=missing_for)
 
 
 @bp.route("/<slug>", methods=["GET", "POST"])
@@ -77,6 +96,11 @@ def prepare(case_id, slug):
     if missing:  # said before anything is generated, not printed as an empty address
         return render_template("letters/prepare.html", case=case, spec=spec, form=form, missing=missing,
                                messages=messages, stage="missing"), 409
+    route = service.assess_case(case).assessment.court_route
+    if spec.purpose == "refere" and route is not None and route.kind != "refere-mesures-utiles":
+        # Once an implicit rejection exists, L.521-3 is not the route: say which one is.
+        return render_template("letters/prepare.html", case=case, spec=spec, form=form, route=route,
+                               messages=messages, stage="wrong-route"), 409
     stage, todos, status = "choose", [], 200
     if form.validate_on_submit():
         context = _context(case, facts, recipient, form)
@@ -86,7 +110,10 @@ def prepare(case_id, slug):
         else:
             form.subject.data = " ".join((form.subject.data or "").split())  # one line, as an email subject must be
             todos = remaining_todos(form.subject.data, form.body.data)
-            if todos or not form.subject.data:
+            if recipient.caution and not form.recipient_checked.data:
+                form.recipient_checked.errors = list(form.recipient_checked.errors) + [
+                    _("Check the address against the préfecture's own text first.")]
+            if todos or not form.subject.data or form.recipient_checked.errors:
                 stage, status = "review", 400
             else:
                 try:
@@ -111,7 +138,8 @@ def _context(case, facts, recipient, form):
     rules = current_app.extensions["permanence.rules"]
     grounds = [rules.legal_grounds[slug] for slug in (form.grounds.data or []) if slug in rules.legal_grounds]
     context = build_context(case, result, facts, volunteer_name=current_user.name, pieces=pieces, grounds=grounds,
-                            urgency=(form.urgency.data or "").strip())
+                            urgency=(form.urgency.data or "").strip(), person_in_copy=form.person_in_copy.data,
+                            confirmation_attached=form.confirmation_attached.data)
     context["recipient"] = recipient
     return context
 
