@@ -41,9 +41,9 @@ def seed_demo_cases(today: dt.date | None = None) -> int:
     #    expired three days ago, and no API on the ANEF account; four months
     #    of silence will soon make an implicit rejection (on the dashboard).
     expiry = today - dt.timedelta(days=3)
-    calvados = Case(person_name="M. K. (démo)", agdref="1499999901", nationality="ivoirienne",
+    calvados = Case(person_name="M. K. (démo)", civility="monsieur", agdref="1499999901", nationality="ivoirienne",
                     departement="14", demarche="conjoint-de-francais", kind="renewal", permit="cst",
-                    expires_on=expiry, filed_on=expiry - dt.timedelta(days=100),
+                    expires_on=expiry, filed_on=expiry - dt.timedelta(days=100), request_complete=True,
                     anef_request_number="1401202411040000", assigned_to=benevole,
                     note="Travaille en intérim : l'agence suspend les missions sans document de séjour.")
     calvados.documents.append(HeldDocument(kind="confirmation-de-depot", issued_on=expiry - dt.timedelta(days=100)))

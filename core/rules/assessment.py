@@ -459,8 +459,10 @@ def challenge_ends(rules: Rules, s: Situation, rejection_on: dt.date) -> dt.date
 
 CHALLENGE_CONDITION = ("si l'accusé de réception de la demande mentionnait les voies et délais de recours "
                        "(CRPA L.112-3 et L.112-6 ; CJA R.421-5) ; sinon, un délai raisonnable s'applique")
-REJECTION_CONDITION = ("sur une demande complète : si la préfecture a demandé des pièces manquantes, le délai "
-                       "court de leur réception (CRPA L.114-5)")
+REJECTION_CONDITION = ("sur une demande complète : si la préfecture a demandé des pièces manquantes, le délai est "
+                       "suspendu pendant le temps donné pour les produire (CRPA L.114-5) ; le silence sur un dossier "
+                       "incomplet vaut refus d'enregistrement, qui ne se conteste pas de la même façon (CE, avis, "
+                       "10 octobre 2024, n° 493514)")
 
 
 def court_route(rules: Rules, s: Situation, rejection_on: dt.date | None,
@@ -581,11 +583,11 @@ def assess(rules: Rules, situation: Situation) -> Assessment:
     warnings += attestation_warnings
     if _l433_3_until(rules, s, demarche) and s.filed_on > s.expires_on:
         warnings.append(Warning("l433-3-filed-after-expiry"))
-    if s.kind == "renewal" and s.expires_on and s.on > s.expires_on and filed \
-            and (s.permit or demarche.default_permit) in L433_3_LISTED_PERMITS:
-        warnings.append(Warning("l433-3-listed-departements"))
     rejection_day = rejection[0] if rejection else None
     stay = regular_stay(rules, s, demarche, attestation, rejection_day)
+    if s.kind == "renewal" and s.expires_on and s.on > s.expires_on and filed and stay.status == NO \
+            and (s.permit or demarche.default_permit) in L433_3_LISTED_PERMITS:
+        warnings.append(Warning("l433-3-listed-departements"))
     route = court_route(rules, s, rejection_day, last_day) if demarche.residence_permit else None
     reminders = tuple(r for r in rules.reminders if r.applies(channel.kind, s.kind, demarche.slug))
     return Assessment(situation=s, demarche=demarche, channel=channel, filing_window=window,
