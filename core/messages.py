@@ -191,8 +191,10 @@ def describe_warning(warning) -> str:
                                          "remains a request; check that it was registered.", **d),
         "no-api-outside-window": lambda: _("Filed outside the R.431-5 window: the confirmation de dépôt does "
                                            "not prove regular stay (R.431-15-1 al. 1)."),
-        "api-first-request-limits": lambda: _("An API on a first request opens no social rights and does not "
-                                              "allow work unless a work permit was granted (seed 001, §1.3.2)."),
+        "api-first-request-limits": lambda: _("An API on a first request opens no social rights; according to the "
+                                              "Calvados guide it does not allow work unless a work permit was "
+                                              "granted, but R.431-15-2 may allow it for some grounds: to be checked "
+                                              "before telling an employer."),
         "recepisse-once-complete": lambda: _("The récépissé is due once the request is complete; its renewal "
                                              "must be asked for."),
         "no-recepisse-outside-window": lambda: _("Filed after the permit expired: no récépissé is guaranteed and "
