@@ -1,6 +1,5 @@
 """The national rules, told as the seeds' situations. Pure Python: no app."""
 import datetime as dt
-from dataclasses import replace
 
 import pytest
 

@@ -465,8 +465,7 @@ REJECTION_CONDITION = ("sur une demande complète : si la préfecture a demandé
                        "10 octobre 2024, n° 493514)")
 
 
-def court_route(rules: Rules, s: Situation, rejection_on: dt.date | None,
-                last_day: dt.date | None) -> CourtRoute:
+def court_route(s: Situation, rejection_on: dt.date | None, last_day: dt.date | None) -> CourtRoute:
     """Before an implicit rejection, the référé mesures-utiles (L.521-3) can
     order the préfet to act; once a decision exists it cannot, and the route
     is a recours en annulation with a référé-suspension (L.521-1), in time."""
@@ -588,7 +587,7 @@ def assess(rules: Rules, situation: Situation) -> Assessment:
     if s.kind == "renewal" and s.expires_on and s.on > s.expires_on and filed and stay.status == NO \
             and (s.permit or demarche.default_permit) in L433_3_LISTED_PERMITS:
         warnings.append(Warning("l433-3-listed-departements"))
-    route = court_route(rules, s, rejection_day, last_day) if demarche.residence_permit else None
+    route = court_route(s, rejection_day, last_day) if demarche.residence_permit else None
     reminders = tuple(r for r in rules.reminders if r.applies(channel.kind, s.kind, demarche.slug))
     return Assessment(situation=s, demarche=demarche, channel=channel, filing_window=window,
                       attestation=attestation, regular_stay=stay, escalation=rules.ladders[channel.kind],
