@@ -131,14 +131,19 @@ STEP_PURPOSES = {"ccc-contact": ("ccc",), "pan": ("pan",), "prefecture-email": (
                  "defenseur-des-droits": ("ddd",), "refere-mesures-utiles": ("refere",)}
 
 
-def recommend(specs: list[LetterSpec], assessment, held_kinds: set[str], next_step: str | None
-              ) -> list[Recommendation]:
+def recommend(specs: list[LetterSpec], assessment, held_kinds: set[str], next_step: str | None,
+              postal_substitution: bool = False) -> list[Recommendation]:
     """The letters that fit the case now, most useful first: the document it
-    is owed and does not hold, then what the next step of the ladder needs.
-    Pure: the assessment, the kinds of documents held, the next step."""
+    is owed and does not hold (``held_kinds``: documents still valid), then
+    what the next step of the ladder needs. Once an implicit rejection is
+    born, a letter asking for the API no longer comes first: the court route
+    does. The « PROBLÈME ANEF » cover letter fits only where the préfet
+    provides a postal filing (``postal_substitution``)."""
     wanted: list[tuple[str, str]] = []
     attestation = assessment.attestation
-    if attestation.type == "api" and "api" not in held_kinds:
+    rejected = assessment.implicit_rejection_on is not None and \
+        assessment.situation.on >= assessment.implicit_rejection_on
+    if attestation.type == "api" and "api" not in held_kinds and not rejected:
         rights = attestation.rights.slug if attestation.rights else ""
         if rights in ("api-refugie", "api-protection-subsidiaire"):
             wanted.append(("api-request-bpi", "api-due-bpi"))
@@ -151,6 +156,8 @@ def recommend(specs: list[LetterSpec], assessment, held_kinds: set[str], next_st
     route = assessment.court_route.kind if assessment.court_route else None
     for purpose in STEP_PURPOSES.get(next_step or "", ()):
         if purpose == "refere" and route != "refere-mesures-utiles":
+            continue
+        if purpose == "postal-cover" and not postal_substitution:
             continue
         wanted.append((purpose, "next-step"))
     found, seen = [], set()
@@ -335,7 +342,7 @@ def person_facts(case) -> dict:
 
 def build_context(case, result, facts, *, volunteer_name: str, pieces, grounds=(), urgency: str = "",
                   today: dt.date | None = None, person_in_copy: bool = False,
-                  confirmation_attached: bool = False) -> dict:
+                  confirmation_attached: bool = False, anef_checked: bool = False) -> dict:
     """Everything a letter template may use. A fact the case does not record
     is a « [à compléter : …] » marker, which the review step asks the
     volunteer to fill; a letter asserts something only when the case shows it.
@@ -343,11 +350,11 @@ def build_context(case, result, facts, *, volunteer_name: str, pieces, grounds=(
     with force_locale("fr"):
         return _build_context(case, result, facts, volunteer_name=volunteer_name, pieces=pieces, grounds=grounds,
                               urgency=urgency, today=today, person_in_copy=person_in_copy,
-                              confirmation_attached=confirmation_attached)
+                              confirmation_attached=confirmation_attached, anef_checked=anef_checked)
 
 
 def _build_context(case, result, facts, *, volunteer_name, pieces, grounds, urgency, today, person_in_copy,
-                   confirmation_attached) -> dict:
+                   confirmation_attached, anef_checked) -> dict:
     from core.cases import local_date
     from core.messages import departement_name, evidence_kind_label
 
@@ -361,8 +368,17 @@ def _build_context(case, result, facts, *, volunteer_name, pieces, grounds, urge
     def entry_line(entry):
         return f"le {french_date(local_date(entry.occurred_at))} : {evidence_kind_label(entry.kind)} – {entry.summary}"
 
+    from core.rules.assessment import WINDOW_EXEMPT_PERMITS
+    from core.rules.progress import LoggedFact, refere_readiness
+
     window = a.filing_window
     filed_in_window = bool(window and case.filed_on and window.contains(case.filed_on))
+    # R.431-5, last alinéa: an RLD-UE holder has no window; filed before expiry is in time.
+    window_exempt = bool(case.kind == "renewal" and case.permit in WINDOW_EXEMPT_PERMITS and case.filed_on
+                         and case.expires_on and case.filed_on <= case.expires_on)
+    rejection_on = a.implicit_rejection_on
+    readiness = refere_readiness([LoggedFact(e.kind, local_date(e.occurred_at), e.result) for e in failed],
+                                 current_app.extensions["permanence.rules"].refere_readiness)
     permit_label = LETTER_PERMIT_NAMES.get(case.permit or "", todo("titre détenu"))
     return {
         "case": case, "today": today, "long_date": french_date, "todo": todo,
@@ -370,7 +386,10 @@ def _build_context(case, result, facts, *, volunteer_name, pieces, grounds, urge
         "demarche": a.demarche.label,
         "departement_label": f"{case.departement} – {departement_name(case.departement)}",
         "kind_label": "première demande" if case.kind == "first" else "renouvellement",
-        "filed_in_window": filed_in_window,
+        "filed_in_window": filed_in_window, "window_exempt": window_exempt,
+        "stay": a.regular_stay,
+        "rejection_born_on": french_date(rejection_on) if rejection_on and rejection_on <= today else "",
+        "refere_ready": readiness.ready, "anef_checked": anef_checked,
         "days_before_expiry": (case.expires_on - case.filed_on).days if case.expires_on and case.filed_on else None,
         "permit_expired": bool(case.expires_on and case.expires_on < today),
         "permit": {"label": permit_label, "valid_from": todo("début de validité du titre"),
@@ -385,6 +404,7 @@ def _build_context(case, result, facts, *, volunteer_name, pieces, grounds, urge
         "confirmation_attached": confirmation_attached, "person_in_copy": person_in_copy,
         "assessment": a, "window": window,
         "substitution": facts.substitution_modality(case.departement),
+        "local_substitution": facts.local_substitution_modality(case.departement),
         "tribunal": facts.tribunal(case.departement),
         "pan_vectors": facts.pan_vectors(case.departement),
         "required_information": [item for v in facts.pan_vectors(case.departement) for item in v.required_information],

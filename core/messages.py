@@ -103,8 +103,9 @@ def court_route_label(kind: str) -> str:
     return {
         "refere-mesures-utiles": _("No decision yet: référé mesures-utiles (L.521-3) to order the préfet to act"),
         "annulation-suspension": _("An implicit rejection exists: recours en annulation with a référé-suspension "
-                                   "(L.521-1), not a référé mesures-utiles"),
-        "out-of-time": _("The time limit to challenge the implicit rejection is over"),
+                                   "(L.521-1), in principle not a référé mesures-utiles"),
+        "out-of-time": _("The time limit to challenge the implicit rejection is over, a priori (unless the reasons "
+                         "or legal aid were asked for within it: see a lawyer)"),
         "reasonable-time": _("The two-month limit may not apply (acknowledgement without the voies et délais): "
                              "a reasonable time, one year in principle, from when the person knew of the decision"),
     }[kind]
@@ -127,7 +128,7 @@ def deadline_label(kind: str) -> str:
         "window-opens": _("renewal window opens"),
         "window-closes": _("renewal window closes"),
         "permit-expires": _("permit expires"),
-        "api-ends": _("current API ends at the latest"),
+        "api-ends": _("end of the current API period (estimate: the date on the API prevails)"),
         "implicit-rejection": _("implicit rejection if the préfecture stays silent"),
         "challenge-ends": _("last day to challenge the implicit rejection"),
         "young-adult-deadline": _("last day for a young adult to file"),
@@ -184,6 +185,10 @@ def describe_warning(warning) -> str:
                                                "permit held (a carte de résident went to ANEF later): say which "
                                                "permit the person holds."),
         "no-window": lambda: _("No R.431-5 renewal window for this permit: %(reason)s.", **d),
+        "young-adult-3-to-check": lambda: _("Young adult: the deadline shown is R.431-5 3° (two months after the "
+                                            "18th birthday); if the title sought is one the 2° lists, it is the eve "
+                                            "of the 19th birthday. Check the ground, and that the person was in "
+                                            "France at 18."),
         "l433-3-listed-departements": lambda: _("L.433-3 al. 2 keeps a carte de séjour temporaire or pluriannuelle "
                                                 "valid three months after expiry only in départements listed by an "
                                                 "arrêté; no such arrêté was found (to be checked)."),

@@ -192,6 +192,9 @@ class LocalFacts:
         pm = registry._pm
         self._hooks = {name: pm.subset_hook_caller(name, remove_plugins=disabled)
                        for name in dir(pm.hook) if name.startswith("permanence_")}
+        # The same hook without the national defaults: what a département plugin says itself.
+        self._local_substitution = pm.subset_hook_caller("permanence_substitution_modality",
+                                                         remove_plugins=[*disabled, registry.plugin_object(NATIONAL)])
 
     def _list(self, hook: str, departement: str) -> list:
         answers = self._hooks[hook](departement=departement)
@@ -217,6 +220,11 @@ class LocalFacts:
 
     def substitution_modality(self, departement: str):
         return self._hooks["permanence_substitution_modality"](departement=departement)
+
+    def local_substitution_modality(self, departement: str):
+        """The modality a département plugin sets (e.g. a postal filing under
+        an arrêté préfectoral), or None when only the national rule applies."""
+        return self._local_substitution(departement=departement)
 
     def local_pitfalls(self, departement: str):
         return self._list("permanence_local_pitfalls", departement)

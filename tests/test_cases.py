@@ -120,13 +120,13 @@ def test_the_ladder_advances_when_a_pan_attempt_is_logged(benevole_client, case)
     assert "Indiquez si un créneau a été trouvé." in missing_result.get_data(as_text=True)
 
 
-def test_failed_attempts_over_two_weeks_make_the_case_ready_for_a_refere(benevole_client, case):
-    for days_ago in (15, 8, 1):
+def test_failed_attempts_over_three_weeks_make_the_case_ready_for_a_refere(benevole_client, case):
+    for days_ago in (22, 15, 8, 1):
         add_entry(benevole_client, case, kind="pan-attempt", result="no-slot", summary="Aucun créneau",
                   occurred_at=(dt.datetime.now() - dt.timedelta(days=days_ago)).strftime("%Y-%m-%dT%H:%M"))
     page = benevole_client.get(f"/dossiers/{case}").get_data(as_text=True)
-    assert "Prêt pour un référé mesures-utiles : 3 tentatives de rendez-vous infructueuses" in page
-    assert "n&#39;ayant pas été effectuées la même semaine" in page and "prudence du projet" in page
+    assert "Prêt pour un référé mesures-utiles : 4 tentatives de rendez-vous infructueuses" in page
+    assert "n&#39;ayant pas été effectuées la même semaine" in page and "Seuil de prudence du projet" in page
 
 
 def test_a_correction_is_a_new_entry_that_points_to_the_old_one(app, benevole_client, case):

@@ -71,14 +71,24 @@ def test_the_pan_step_is_done_once_a_pan_attempt_is_logged():
     assert progress.next_step.step == "ccc-contact"
 
 
-def test_refere_readiness_needs_failed_attempts_in_two_weeks_over_seven_days():
+def no_slot(*days):
+    return [LoggedFact("pan-attempt", day, "no-slot") for day in days]
+
+
+def test_the_2020_applicants_four_attempts_in_five_days_are_not_enough_for_a_refere():
+    """CE, 10 June 2020, n° 435594: four screenshots from Friday 13 to
+    Wednesday 18 September 2019 (two calendar weeks) did not convince."""
     r = RULES.refere_readiness
-    sunday_monday = [LoggedFact("pan-attempt", D(2025, 1, 5), "no-slot"), LoggedFact("pan-attempt", D(2025, 1, 6), "no-slot")]
-    assert not refere_readiness(sunday_monday, r).ready  # two weeks, but one day apart
-    one_week = [LoggedFact("pan-attempt", D(2025, 1, 6), "no-slot"), LoggedFact("pan-attempt", D(2025, 1, 12), "no-slot")]
-    assert not refere_readiness(one_week, r).ready  # same ISO week
-    two_weeks = [LoggedFact("pan-attempt", D(2025, 1, 6), "no-slot"), LoggedFact("pan-attempt", D(2025, 1, 13), "no-slot")]
-    status = refere_readiness(two_weeks, r)
-    assert status.ready and status.distinct_weeks == 2 and status.span_days == 7
-    got_one = two_weeks[:1] + [LoggedFact("pan-attempt", D(2025, 1, 13), "appointment")]
+    assert not refere_readiness(no_slot(D(2019, 9, 13), D(2019, 9, 14), D(2019, 9, 16), D(2019, 9, 18)), r).ready
+
+
+def test_refere_readiness_is_four_attempts_on_different_days_over_three_weeks_and_fourteen_days():
+    r = RULES.refere_readiness
+    three_weeks = no_slot(D(2025, 1, 6), D(2025, 1, 9), D(2025, 1, 14), D(2025, 1, 20))
+    status = refere_readiness(three_weeks, r)
+    assert status.ready and status.failed_attempts == 4 and status.distinct_weeks == 3 and status.span_days == 14
+    assert not refere_readiness(three_weeks[:3], r).ready  # three attempts only
+    same_day_twice = no_slot(D(2025, 1, 6), D(2025, 1, 6), D(2025, 1, 14), D(2025, 1, 20))
+    assert not refere_readiness(same_day_twice, r).ready  # attempts count once a day
+    got_one = three_weeks[:3] + [LoggedFact("pan-attempt", D(2025, 1, 20), "appointment")]
     assert not refere_readiness(got_one, r).ready  # an appointment is not a failed attempt

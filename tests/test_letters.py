@@ -146,7 +146,7 @@ def test_review_edit_generate_and_find_the_pdf_again_exactly(app, benevole_clien
     add_entry(benevole_client, case, files=[("capture.png", PNG)], summary="Aucune API sur le compte ANEF")
     with app.app_context():
         entry_id = db.session.get(Case, case).entries[0].id
-    review = prepare(benevole_client, case, "demande-api-courrier", pieces=str(entry_id),
+    review = prepare(benevole_client, case, "demande-api-courrier", pieces=str(entry_id), anef_checked="y",
                      urgency="l'agence d'intérim suspend ses missions.").get_data(as_text=True)
     assert "Relire et modifier" in review and "URGENT : Mise à disposition" in review
     body = re.search(r'<textarea[^>]*name="body"[^>]*>(.*?)</textarea>', review, re.S).group(1)
@@ -207,7 +207,8 @@ def test_an_email_comes_as_an_eml_and_a_mailto_link(app, benevole_client):
 def test_the_calvados_plugin_letter_is_offered_and_fills_in(app, benevole_client):
     case = case_id(create_case(benevole_client))
     page = prepare(benevole_client, case, "calvados-urgent-api").get_data(as_text=True)
-    assert "rupture de séjour" in page and "M. K." in page
+    assert "ne dispose d'aucun document lui permettant de justifier" in page.replace("&#39;", "'") and "M. K." in page
+    assert "rupture de séjour" not in page  # would admit an irregular stay to the préfecture
 
 
 def test_the_restricted_markup_escapes_everything_else():
@@ -370,3 +371,48 @@ def test_a_refere_mesures_utiles_draft_is_refused_once_an_implicit_rejection_exi
     assert "recours en annulation avec un référé-suspension" in page
     letters = benevole_client.get(f"/dossiers/{case}/courriers").get_data(as_text=True)
     assert "Recommandés maintenant" not in letters or "référé mesures-utiles" not in letters.split("Autres courriers")[0]
+
+
+def test_an_api_letter_does_not_say_the_stay_is_broken_while_l433_3_still_covers_it(app):
+    today = dt.date.today()
+    text = letter_text(app, {"demarche": "carte-resident", "permit": "carte-resident",
+                             "expires_on": today - dt.timedelta(days=10), "filed_on": today - dt.timedelta(days=80)},
+                       "demande-api-courrier")
+    assert "article L. 433-3 du CESEDA" in text and "ne dispose d'aucun document" not in text
+
+
+def test_after_an_implicit_rejection_the_api_letter_says_it_does_not_stop_the_time_limit(app):
+    today = dt.date.today()
+    text = letter_text(app, {"expires_on": today - dt.timedelta(days=70), "filed_on": today - dt.timedelta(days=130),
+                             "request_complete": True}, "demande-api-courrier")
+    assert "[à compléter : le silence de la préfecture vaut rejet implicite depuis le" in text
+    assert "demeure en cours d'instruction" not in text
+
+
+def test_recommendations_follow_what_is_held_the_rejection_and_the_local_postal_modality():
+    from core.rules import Situation, assess, load_rules
+    rules = load_rules()
+    specs = list(L.NATIONAL_LETTERS)
+    calvados = Situation(demarche="conjoint-de-francais", kind="renewal", permit="cst", expires_on=dt.date(2025, 1, 9),
+                         filed_on=dt.date(2024, 11, 4), on=dt.date(2025, 1, 12))
+    due = assess(rules, calvados)
+    assert [r.spec.slug for r in L.recommend(specs, due, set(), None)][:2] == ["demande-api-courriel",
+                                                                             "demande-api-courrier"]
+    assert L.recommend(specs, due, {"api"}, None) == []  # an API still valid is held
+    rejected = assess(rules, Situation(**{**calvados.__dict__, "on": dt.date(2025, 3, 10)}))
+    assert "demande-api-courrier" not in [r.spec.slug for r in L.recommend(specs, rejected, set(), None)]
+    substitution = [r.spec.slug for r in L.recommend(specs, due, {"api"}, "substitution")]
+    assert substitution == ["demande-substitution"]  # no « PROBLÈME ANEF » postal cover without a local modality
+    assert "probleme-anef" in [r.spec.slug for r in L.recommend(specs, due, {"api"}, "substitution",
+                                                                postal_substitution=True)]
+
+
+def test_an_expired_api_held_brings_back_the_letter_asking_for_its_renewal(app, benevole_client):
+    case = case_id(create_case(benevole_client))
+    with app.app_context():
+        from core.models import HeldDocument
+        record = db.session.get(Case, case)
+        record.documents.append(HeldDocument(kind="api", valid_until=dt.date.today() - dt.timedelta(days=1)))
+        db.session.commit()
+    page = benevole_client.get(f"/dossiers/{case}/courriers").get_data(as_text=True)
+    assert "Courriel URGENT : mise à disposition" in page.split("Autres courriers")[0]

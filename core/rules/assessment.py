@@ -107,6 +107,8 @@ class Attestation:
     legal_basis: str
     valid_until: dt.date | None = None
     rights: DocumentRights | None = None  # what it proves and allows
+    #: When it is due only once something has happened (« une fois la demande complète »).
+    condition: str = ""
 
 
 @dataclass(frozen=True)
@@ -176,22 +178,26 @@ class Assessment:
 # --- the channel: annexe 9 at a date ------------------------------------------
 
 def _entries(demarche: Demarche, kind: str, permit: str | None) -> list[AnefEntry]:
+    """The annexe 9 entries for this kind; for a renewal, those covering the
+    permit held (the démarche's usual permit when it is not said)."""
+    permit = permit or demarche.default_permit
     return [entry for entry in demarche.anef_since if entry.covers(kind, permit)]
 
 
 def channel_at(rules: Rules, demarche: Demarche, kind: str, day: dt.date, permit: str | None = None) -> Channel:
-    """ANEF from the first annexe 9 entry in force at ``day`` for this kind
-    (and, for a renewal, this permit).
+    """ANEF from the annexe 9 entries in force at ``day`` for this kind (and,
+    for a renewal, this permit); the latest of them gives the date and source.
 
     For an entry known only as "on ANEF by" a date, ``mandatory_since`` is
     None: the start date is not in the sources.
     """
     entries = [entry for entry in _entries(demarche, kind, permit) if entry.start <= day]
     if entries:
-        first = entries[0]
-        return Channel("anef", first.start if first.exact else None, R431_2, first.source, day)
+        latest = entries[-1]
+        return Channel("anef", latest.start if latest.exact else None, R431_2, latest.source, day,
+                       certain=latest.verified)
     upcoming = _entries(demarche, kind, permit)
-    certain = not any(not entry.exact for entry in upcoming)
+    certain = not any(not entry.exact or not entry.verified for entry in upcoming)
     return Channel("local", None, R431_3, demarche.local_source or (upcoming[0].source if upcoming else ""), day,
                    certain=certain)
 
@@ -239,7 +245,8 @@ def young_adult_window(demarche: Demarche, birth_date: dt.date, on: dt.date) -> 
         basis = f"CESEDA R.431-5 2° (« au plus tard la veille de son dix-neuvième anniversaire ») ; {demarche.young_adult}"
     else:
         closes_on = add_months(add_months(birth_date, 18 * 12), 2)
-        basis = "CESEDA R.431-5 3° (« au plus tard, deux mois après la date de son dix-huitième anniversaire »)"
+        basis = ("CESEDA R.431-5 3° (« au plus tard, deux mois après la date de son dix-huitième anniversaire », "
+                 "si le titre demandé n'est pas l'un de ceux que liste le 2°)")
     return FilingWindow(None, closes_on, window_status(None, closes_on, on), basis, kind="young-adult")
 
 
@@ -267,7 +274,7 @@ def _plan_channel(rules: Rules, s: Situation, demarche: Demarche) -> tuple[Chann
         # Still time to file locally in the window before the move.
         return current, [Warning("moves-to-anef", {"on": upcoming.start}),
                          Warning("file-locally-before-move", {"until": last_local_day, "on": upcoming.start})]
-    anef = Channel("anef", upcoming.start, R431_2, upcoming.source, upcoming.start)
+    anef = Channel("anef", upcoming.start, R431_2, upcoming.source, upcoming.start, certain=upcoming.verified)
     return anef, [Warning("moves-to-anef-before-filing", {"on": upcoming.start})]
 
 
@@ -277,8 +284,13 @@ def _document(rules: Rules, slug: str) -> DocumentRights | None:
     return rules.documents.get(slug)
 
 
+AFTER_REJECTION = (" ; après le rejet implicite né le {date}, elle peut encore être délivrée mais ne fait pas "
+                   "obstacle au rejet et ne garantit pas le séjour (CE, avis, 6 mai 2025, n° 499904)")
+
+
 def attestation_at(rules: Rules, situation: Situation, demarche: Demarche, channel: Channel,
-                   window: FilingWindow | None, rejection_final: bool = False) -> tuple[Attestation, list[Warning]]:
+                   window: FilingWindow | None, rejection_final: bool = False,
+                   rejection_on: dt.date | None = None) -> tuple[Attestation, list[Warning]]:
     """Which temporary document the person should hold at the reference date."""
     s, params = situation, rules.parameters
     warnings: list[Warning] = []
@@ -310,9 +322,10 @@ def attestation_at(rules: Rules, situation: Situation, demarche: Demarche, chann
                            rights=rights), warnings
 
     if rejection_final:
-        return Attestation("none", "Rejet implicite devenu définitif faute de recours dans le délai (CESEDA R.432-1, "
-                                   "R.432-2 ; CJA R.421-1, R.421-2) : plus aucun document n'est dû au titre de "
-                                   "cette demande"), warnings
+        return Attestation("none", "Aucun document n'est dû en l'état : le rejet implicite n'a pas été contesté dans "
+                                   "le délai (CESEDA R.432-1, R.432-2 ; CJA R.421-1, R.421-2), a priori — sauf "
+                                   "demande de motifs (CRPA L.232-4) ou d'aide juridictionnelle faite dans le délai ; "
+                                   "la préfecture peut encore statuer expressément"), warnings
 
     if window is None and s.kind == "renewal" and s.permit not in WINDOW_EXEMPT_PERMITS:
         if anef:
@@ -332,13 +345,16 @@ def attestation_at(rules: Rules, situation: Situation, demarche: Demarche, chann
     if anef:
         api_months = params["api_max_months"].at(s.on)
         young_without_document = window is not None and window.kind == "young-adult" and s.expires_on is None
-        exempt = s.kind == "renewal" and s.permit in WINDOW_EXEMPT_PERMITS
+        exempt = s.kind == "renewal" and s.permit in WINDOW_EXEMPT_PERMITS and s.filed_on <= s.expires_on
         if (in_window or exempt) and (expired or young_without_document):
             start = s.expires_on if s.expires_on else s.filed_on
-            if s.kind == "first":
+            if s.kind == "first" and not young_without_document:
                 warnings.append(Warning("api-first-request-limits"))
             basis = ("CESEDA R.431-15-1 al. 3 (jeune majeur sans document de séjour)" if young_without_document
                      else "CESEDA R.431-15-1 al. 2")
+            if rejection_on is not None and s.on >= rejection_on:
+                return Attestation("api", basis + AFTER_REJECTION.format(date=french_date(rejection_on)),
+                                   rights=_document(rules, f"api-{kind_suffix}")), warnings
             return Attestation("api", basis, valid_until=_period_end(start, s.on, api_months),
                                rights=_document(rules, f"api-{kind_suffix}")), warnings
         if expired and window is not None and not _l433_3_until(rules, s, demarche):
@@ -352,10 +368,14 @@ def attestation_at(rules: Rules, situation: Situation, demarche: Demarche, chann
     if late:
         if expired and not _l433_3_until(rules, s, demarche):
             warnings.append(Warning("no-recepisse-outside-window"))
-        return Attestation("none", "CESEDA R.431-5 et R.431-12 (demande déposée après l'expiration du titre)"), warnings
+        return Attestation("recepisse", "CESEDA R.431-12 (l'étranger admis à souscrire sa demande reçoit un "
+                                        "récépissé : aucun délai n'y est posé) ; déposée après son délai (R.431-5), "
+                                        "la demande risque d'être traitée comme une première demande",
+                           rights=_document(rules, "recepisse"), condition="une fois la demande enregistrée"), warnings
     warnings.append(Warning("recepisse-renewal-must-be-asked" if s.kind == "renewal" else "recepisse-once-complete"))
     return Attestation("recepisse", "CESEDA R.431-12 (récépissé dû pour une demande complète)",
-                       rights=_document(rules, "recepisse")), warnings
+                       rights=_document(rules, "recepisse"),
+                       condition="une fois la demande complète" if s.kind == "first" else ""), warnings
 
 
 def _l433_3_until(rules: Rules, s: Situation, demarche: Demarche) -> dt.date | None:
@@ -411,15 +431,16 @@ def regular_stay(rules: Rules, s: Situation, demarche: Demarche, attestation: At
         return RegularStay(NO, f"Aucun document ne couvre cette date, et {rejected}")
     l433_3 = _l433_3_until(rules, s, demarche)
     if l433_3 is not None and s.on <= l433_3:
-        return RegularStay(YES, "CESEDA L.433-3 : renouvellement demandé, séjour régulier trois mois après "
-                                "l'expiration, avec les droits sociaux et le droit de travailler", until=l433_3)
+        return RegularStay(YES, "CESEDA L.433-3 al. 1 : renouvellement demandé, le titre expiré (avec la preuve du "
+                                "dépôt de la demande) justifie du séjour régulier trois mois après l'expiration, "
+                                "avec les droits sociaux et le droit de travailler", until=l433_3)
     if due is not None and due.proves_regular_stay:
         if held_proof is not None:
             return RegularStay(YES, f"{due.label} détenue ({attestation.legal_basis})"
                                + (", avec le titre expiré" if attestation.type == "api" and s.kind == "renewal"
                                   else ""), until=held_proof.valid_until)
-        if attestation.type == "recepisse" and s.kind == "first":
-            return RegularStay(UNKNOWN, "Un récépissé est dû une fois la demande complète (CESEDA R.431-12) ; "
+        if attestation.condition:
+            return RegularStay(UNKNOWN, f"Un récépissé est dû {attestation.condition} (CESEDA R.431-12) ; "
                                         "sans lui, rien ne prouve le séjour régulier")
         return RegularStay(DUE, f"{due.label} due ({attestation.legal_basis}) : tant qu'elle n'est pas mise à "
                                 "disposition, la personne ne peut pas prouver la régularité de son séjour — "
@@ -545,11 +566,11 @@ def assess(rules: Rules, situation: Situation) -> Assessment:
     if channel.kind == "anef" and channel.mandatory_since is None:
         entry = next(iter(_entries(demarche, s.kind, s.permit)), None)
         warnings.append(Warning("anef-date-unknown", {"by": entry.start if entry else s.on}))
-    if s.kind == "renewal" and s.permit is None and any(e.permits for e in demarche.anef_since):
+    if s.kind == "renewal" and s.permit is None and len({e.permits for e in demarche.anef_since if e.permits}) > 1:
         warnings.append(Warning("channel-depends-on-permit"))
         channel = replace(channel, certain=False)
 
-    window = _window(rules, s, demarche, channel, not_computed)
+    window = _window(rules, s, demarche, channel, not_computed, warnings)
     if window is not None and not filed:
         if window.status == OPEN:
             warnings.append(Warning("window-open-file-now", {"closes_on": window.closes_on}))
@@ -578,7 +599,8 @@ def assess(rules: Rules, situation: Situation) -> Assessment:
             warnings.append(Warning("implicit-rejection-to-check"))
 
     rejection_final = last_day is not None and s.on > last_day and s.remedies_stated is True
-    attestation, attestation_warnings = attestation_at(rules, s, demarche, channel, window, rejection_final)
+    attestation, attestation_warnings = attestation_at(rules, s, demarche, channel, window, rejection_final,
+                                                       rejection[0] if rejection else None)
     warnings += attestation_warnings
     if _l433_3_until(rules, s, demarche) and s.filed_on > s.expires_on:
         warnings.append(Warning("l433-3-filed-after-expiry"))
@@ -597,13 +619,15 @@ def assess(rules: Rules, situation: Situation) -> Assessment:
 
 
 def _window(rules: Rules, s: Situation, demarche: Demarche, channel: Channel,
-            not_computed: list[NotComputed]) -> FilingWindow | None:
+            not_computed: list[NotComputed], warnings: list[Warning]) -> FilingWindow | None:
     """R.431-5: the renewal window of the document held (1°), or, for a young
     adult, the window around the 18th birthday (2° and 3°)."""
     if not demarche.residence_permit:
         return None
     if s.kind == "first" and s.birth_date is not None and s.expires_on is None \
             and min(s.on, s.filed_on or s.on) < add_months(s.birth_date, YOUNG_UNTIL_YEARS * 12):
+        if not demarche.young_adult:
+            warnings.append(Warning("young-adult-3-to-check"))
         return young_adult_window(demarche, s.birth_date, s.on)
     if s.kind == "renewal" and s.permit in WINDOW_EXEMPT_PERMITS:
         return None

@@ -35,6 +35,9 @@ class AnefEntry:
     exact: bool = True
     #: For renewals, the permits held this entry covers; None: every permit.
     permits: tuple[str, ...] | None = None
+    #: False when the texts leave the entry in doubt: the channel is then
+    #: shown « à vérifier », with the source saying why.
+    verified: bool = True
 
     def covers(self, kind: str, permit: str | None) -> bool:
         if kind not in self.kinds:
@@ -176,11 +179,12 @@ class BlockageKind:
 class RefereReadiness:
     """When the evidence log shows enough failed attempts for a référé."""
 
+    min_attempts: int  # failed attempts on different days
     min_distinct_weeks: int
     min_span_days: int
-    #: What the Conseil d'État said (the distinct weeks).
+    #: What the Conseil d'État said.
     legal_basis: str
-    #: The project's own prudence on top of it (the span in days).
+    #: The project's own prudence: the thresholds above are not the CE's.
     prudence: str
     source: str
 
@@ -320,6 +324,7 @@ def _demarche(raw: dict) -> Demarche:
                 start, exact = _take(entry, "from", dt.date), True
             entry_kinds = _kinds(_take(entry, "kinds", list, required=False, default=list(kinds)))
             permits = _take(entry, "permits", list, required=False)
+            verified = _take(entry, "verified", bool, required=False, default=True)
             source = _take(entry, "source")
             _no_leftovers(entry)
         except RulesError as exc:
@@ -327,7 +332,7 @@ def _demarche(raw: dict) -> Demarche:
         if not set(entry_kinds) <= set(kinds):
             raise RulesError(f"anef_since[{index}]: kinds {entry_kinds} not all offered by the démarche {kinds}")
         entries.append(AnefEntry(start=start, kinds=entry_kinds, source=source, exact=exact,
-                                 permits=tuple(permits) if permits else None))
+                                 permits=tuple(permits) if permits else None, verified=verified))
     local_source = _take(raw, "local_source", required=not entries, default="")
     default_permit = _take(raw, "default_permit", required=False)
     first_request_document = _take(raw, "first_request_document", required=False)
@@ -411,7 +416,7 @@ def _step(raw: dict) -> EscalationStep:
 
 def _readiness(raw: dict) -> RefereReadiness:
     numbers = {}
-    for name in ("min_distinct_weeks", "min_span_days"):
+    for name in ("min_attempts", "min_distinct_weeks", "min_span_days"):
         numbers[name] = raw.pop(name, None)
         if not isinstance(numbers[name], int) or isinstance(numbers[name], bool) or numbers[name] < 1:
             raise RulesError(f"'{name}' must be a positive integer")

@@ -71,13 +71,15 @@ def ladder_progress(ladder: Sequence[EscalationStep], facts: Sequence[LoggedFact
 
 
 def refere_readiness(facts: Sequence[LoggedFact], readiness: RefereReadiness) -> RefereReadinessStatus:
-    """Failed booking attempts not all made in the same week are what the
-    Conseil d'État asked for (CE, 10 June 2020, n° 435594); the span in days
-    is the project's own prudence on top (escalation.yaml)."""
-    days = sorted(f.occurred_on for f in facts if f.kind in FAILED_ATTEMPT_KINDS and f.result == "no-slot")
+    """Enough failed booking attempts to ask for a référé mesures-utiles:
+    the Conseil d'État asked for attempts not all made in the same week (CE,
+    10 June 2020, n° 435594); the thresholds are the project's prudence
+    (escalation.yaml), since that applicant lost with four attempts in five days."""
+    days = sorted({f.occurred_on for f in facts if f.kind in FAILED_ATTEMPT_KINDS and f.result == "no-slot"})
     if not days:
         return RefereReadinessStatus(False, 0, 0, 0, None, None)
     weeks = {day.isocalendar()[:2] for day in days}
     span = (days[-1] - days[0]).days
-    ready = len(weeks) >= readiness.min_distinct_weeks and span >= readiness.min_span_days
+    ready = (len(days) >= readiness.min_attempts and len(weeks) >= readiness.min_distinct_weeks
+             and span >= readiness.min_span_days)
     return RefereReadinessStatus(ready, len(days), len(weeks), span, days[0], days[-1])

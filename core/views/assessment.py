@@ -64,7 +64,8 @@ class AssessmentForm(FlaskForm):
                       default="renewal", validators=[DataRequired()])
     expires_on = DateField(_l("Expiry of the current permit or document"), validators=[Optional(), in_supported_range])
     permit = SelectField(_l("Current permit"), validators=[Optional()])
-    filed_on = DateField(_l("Filing date (if already filed)"), validators=[Optional(), in_supported_range])
+    filed_on = DateField(_l("Filing date (if already filed)"), validators=[Optional(), in_supported_range],
+                         description=_l("For a request sent by post: the day the préfecture received it."))
     favorable_decision_on = DateField(_l("Date of a favourable decision (if any)"),
                                       validators=[Optional(), in_supported_range])
     ephoto_taken_on = DateField(_l("Date of the e-photo (if any)"), validators=[Optional(), in_supported_range])

@@ -72,7 +72,8 @@ class CaseForm(FlaskForm):
                       validators=[DataRequired()])
     permit = SelectField(_l("Current permit"), validators=[Optional()])
     expires_on = DateField(_l("Expiry of the current permit or document"), validators=[Optional(), in_supported_range])
-    filed_on = DateField(_l("Filing date (if already filed)"), validators=[Optional(), in_supported_range])
+    filed_on = DateField(_l("Filing date (if already filed)"), validators=[Optional(), in_supported_range],
+                         description=_l("For a request sent by post: the day the préfecture received it."))
     anef_request_number = StringField(_l("ANEF request number (if any)"), filters=[strip],
                                       validators=[Optional(), Length(max=40)])
     request_complete = SelectField(_l("The request was filed complete"), choices=REMEDIES_CHOICES, default="",

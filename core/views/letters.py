@@ -36,6 +36,7 @@ class LetterForm(FlaskForm):
     grounds = CheckboxList(_l("Rights harmed (to link to the person's situation)"), validators=[Optional()])
     urgency = TextAreaField(_l("Why it is urgent (in a few words)"), validators=[Optional(), Length(max=2000)])
     person_in_copy = BooleanField(_l("The person is in copy of this message"))
+    anef_checked = BooleanField(_l("I checked the ANEF account today: no attestation is available"))
     confirmation_attached = BooleanField(_l("The confirmation de dépôt is attached"))
     recipient_checked = BooleanField(_l("I checked this address against the préfecture's own text"))
     subject = StringField(_l("Object"), validators=[Optional(), Length(max=300)])
@@ -57,9 +58,12 @@ def recommended_letters(case, result=None):
     letters page and the case page."""
     result = result or service.assess_case(case)
     progress = service.progress_of(case, result)
-    return recommend(catalogue(local_facts(), case.departement), result.assessment,
-                     {document.kind for document in case.documents},
-                     progress.next_step.step if progress.next_step else None)
+    facts = local_facts()
+    on = result.assessment.situation.on
+    return recommend(catalogue(facts, case.departement), result.assessment,
+                     {d.kind for d in case.documents if d.valid_until is None or d.valid_until >= on},
+                     progress.next_step.step if progress.next_step else None,
+                     postal_substitution=facts.local_substitution_modality(case.departement) is not None)
 
 
 @bp.route("")
@@ -139,7 +143,8 @@ def _context(case, facts, recipient, form):
     grounds = [rules.legal_grounds[slug] for slug in (form.grounds.data or []) if slug in rules.legal_grounds]
     context = build_context(case, result, facts, volunteer_name=current_user.name, pieces=pieces, grounds=grounds,
                             urgency=(form.urgency.data or "").strip(), person_in_copy=form.person_in_copy.data,
-                            confirmation_attached=form.confirmation_attached.data)
+                            confirmation_attached=form.confirmation_attached.data,
+                            anef_checked=form.anef_checked.data)
     context["recipient"] = recipient
     return context
 
