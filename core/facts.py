@@ -260,6 +260,11 @@ class Resource(Fact):
         _require(self.kind in self.KINDS, f"kind must be one of {', '.join(self.KINDS)}")
 
 
+#: What a letter is for (core/letters.py recommends letters by purpose).
+LETTER_PURPOSES = ("postal-cover", "api-request", "api-request-bpi", "api-request-young", "information",
+                   "substitution", "pan", "ddd", "recepisse-request", "l114-5", "ccc", "refere")
+
+
 @dataclass(frozen=True, kw_only=True)
 class LetterTemplate(Fact):
     """A Jinja letter or email template shipped by a plugin."""
@@ -275,12 +280,16 @@ class LetterTemplate(Fact):
     #: recommends it when that need arises, and it replaces the national
     #: letter of the same purpose and kind.
     purpose: str = ""
+    #: The articles the letter relies on, shown next to it as for national letters.
+    legal_basis: str = ""
 
     def __post_init__(self):
         super().__post_init__()
         _require(self.kind in self.KINDS, f"kind must be one of {', '.join(self.KINDS)}")
         _require(bool(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", self.slug)), f"invalid slug {self.slug!r}")
         _require(self.template.is_file(), f"template file not found: {self.template}")
+        _require(not self.purpose or self.purpose in LETTER_PURPOSES,
+                 f"purpose must be one of {', '.join(LETTER_PURPOSES)} (or left out)")
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -24,7 +24,7 @@ from flask_babel import force_locale
 from markupsafe import Markup, escape
 
 from core.dates import french_date
-from core.facts import LetterTemplate
+from core.facts import LETTER_PURPOSES, LetterTemplate
 
 TODO = "[à compléter : {}]"
 #: How a permit is named in a letter ("sa carte de séjour temporaire").
@@ -40,8 +40,7 @@ TODO_PATTERN = re.compile(r"\[à compléter : ([^\]]+)\]")
 #: What a letter is for: the case page recommends a letter when its purpose
 #: fits the situation, and a plugin letter replaces the national one of the
 #: same purpose and kind.
-PURPOSES = ("postal-cover", "api-request", "api-request-bpi", "api-request-young", "information", "substitution",
-            "pan", "ddd", "recepisse-request", "l114-5", "ccc", "refere")
+PURPOSES = LETTER_PURPOSES
 
 
 @dataclass(frozen=True)
@@ -113,7 +112,7 @@ def catalogue(facts, departement: str) -> list[LetterSpec]:
     plugin letter with a purpose replaces the national one of the same
     purpose and kind (the Calvados URGENT email replaces the national one)."""
     plugin_letters = [LetterSpec(t.slug, t.title, t.kind, "prefecture-email" if t.kind == "email" else "prefecture",
-                                 "", t.source, template=t.template, plugin="plugin", purpose=t.purpose)
+                                 t.legal_basis, t.source, template=t.template, plugin="plugin", purpose=t.purpose)
                       for t in facts.letter_templates(departement) if isinstance(t, LetterTemplate)]
     replaced = {(letter.purpose, letter.kind) for letter in plugin_letters if letter.purpose}
     return [spec for spec in NATIONAL_LETTERS if (spec.purpose, spec.kind) not in replaced] + plugin_letters
