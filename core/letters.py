@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from email.message import EmailMessage
 from email.utils import formatdate
 from pathlib import Path
@@ -31,6 +31,7 @@ TODO = "[à compléter : {}]"
 LETTER_PERMIT_NAMES = {
     "cst": "carte de séjour temporaire", "csp": "carte de séjour pluriannuelle",
     "csp-4-ans": "carte de séjour pluriannuelle", "carte-resident": "carte de résident",
+    "rld-ue": "carte de résident « résident de longue durée-UE »",
     "titre-conventionnel-plus-1-an": "titre de séjour", "vls-ts": "visa long séjour valant titre de séjour",
     "autre": "titre de séjour",
 }
@@ -114,6 +115,9 @@ def catalogue(facts, departement: str) -> list[LetterSpec]:
     plugin_letters = [LetterSpec(t.slug, t.title, t.kind, "prefecture-email" if t.kind == "email" else "prefecture",
                                  t.legal_basis, t.source, template=t.template, plugin="plugin", purpose=t.purpose)
                       for t in facts.letter_templates(departement) if isinstance(t, LetterTemplate)]
+    channels = {spec.purpose: spec.channels for spec in NATIONAL_LETTERS}
+    plugin_letters = [replace(letter, channels=channels.get(letter.purpose, letter.channels))
+                      for letter in plugin_letters]
     replaced = {(letter.purpose, letter.kind) for letter in plugin_letters if letter.purpose}
     return [spec for spec in NATIONAL_LETTERS if (spec.purpose, spec.kind) not in replaced] + plugin_letters
 
@@ -135,8 +139,8 @@ def recommend(specs: list[LetterSpec], assessment, held_kinds: set[str], next_st
     """The letters that fit the case now, most useful first: the document it
     is owed and does not hold (``held_kinds``: documents still valid), then
     what the next step of the ladder needs. Once an implicit rejection is
-    born, a letter asking for the API no longer comes first: the court route
-    does. The « PROBLÈME ANEF » cover letter fits only where the préfet
+    born, no letter asking for the API is recommended: the court route is
+    what matters then. The « PROBLÈME ANEF » cover letter fits only where the préfet
     provides a postal filing (``postal_substitution``)."""
     wanted: list[tuple[str, str]] = []
     attestation = assessment.attestation
@@ -146,7 +150,7 @@ def recommend(specs: list[LetterSpec], assessment, held_kinds: set[str], next_st
         rights = attestation.rights.slug if attestation.rights else ""
         if rights in ("api-refugie", "api-protection-subsidiaire"):
             wanted.append(("api-request-bpi", "api-due-bpi"))
-        elif "al. 3" in attestation.legal_basis:
+        elif assessment.filing_window is not None and assessment.filing_window.kind == "young-adult":
             wanted.append(("api-request-young", "api-due-young"))
         else:
             wanted.append(("api-request", "api-due"))
@@ -168,6 +172,22 @@ def recommend(specs: list[LetterSpec], assessment, held_kinds: set[str], next_st
             seen.add(spec.slug)
             found.append(Recommendation(spec, reason))
     return found
+
+
+def recommended_letters(case, result=None):
+    """The letters that fit the case now (:func:`recommend`), for the letters
+    page and the case page."""
+    from core import cases
+    from core.plugin_state import local_facts
+
+    result = result or cases.assess_case(case)
+    progress = cases.progress_of(case, result)
+    facts = local_facts()
+    on = result.assessment.situation.on
+    return recommend(catalogue(facts, case.departement), result.assessment,
+                     {d.kind for d in case.documents if d.valid_until is None or d.valid_until >= on},
+                     progress.next_step.step if progress.next_step else None,
+                     postal_substitution=facts.local_substitution_modality(case.departement) is not None)
 
 
 # --- the facts a letter needs ---------------------------------------------------
@@ -367,14 +387,9 @@ def _build_context(case, result, facts, *, volunteer_name, pieces, grounds, urge
     def entry_line(entry):
         return f"le {french_date(local_date(entry.occurred_at))} : {evidence_kind_label(entry.kind)} – {entry.summary}"
 
-    from core.rules.assessment import WINDOW_EXEMPT_PERMITS
     from core.rules.progress import LoggedFact, refere_readiness
 
     window = a.filing_window
-    filed_in_window = bool(window and case.filed_on and window.contains(case.filed_on))
-    # R.431-5, last alinéa: an RLD-UE holder has no window; filed before expiry is in time.
-    window_exempt = bool(case.kind == "renewal" and case.permit in WINDOW_EXEMPT_PERMITS and case.filed_on
-                         and case.expires_on and case.filed_on <= case.expires_on)
     rejection_on = a.implicit_rejection_on
     readiness = refere_readiness([LoggedFact(e.kind, local_date(e.occurred_at), e.result) for e in failed],
                                  current_app.extensions["permanence.rules"].refere_readiness)
@@ -385,7 +400,8 @@ def _build_context(case, result, facts, *, volunteer_name, pieces, grounds, urge
         "demarche": a.demarche.label,
         "departement_label": f"{case.departement} – {departement_name(case.departement)}",
         "kind_label": "première demande" if case.kind == "first" else "renouvellement",
-        "filed_in_window": filed_in_window, "window_exempt": window_exempt,
+        # Filed in time: in the R.431-5 window, or, with no window (RLD-UE), before expiry.
+        "filed_in_time": a.filed_in_time,
         "stay": a.regular_stay,
         "rejection_born_on": french_date(rejection_on) if rejection_on and rejection_on <= today else "",
         "refere_ready": readiness.ready, "anef_checked": anef_checked,

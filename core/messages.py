@@ -154,8 +154,6 @@ def describe_warning(warning) -> str:
                                                      "before it ends."),
         "anef-date-unknown": lambda: _("This démarche is on ANEF at the latest since %(by)s; the sources do not give "
                                        "the date it became mandatory: for an earlier date, check annexe 9.", **d),
-        "moves-to-anef-before-expiry": lambda: _("From %(on)s this démarche must be filed on ANEF: its window for "
-                                                 "this permit runs from %(opens_on)s to %(closes_on)s.", **d),
         "window-before-anef": lambda: _("The ANEF window closed (%(closes_on)s) before ANEF became mandatory for "
                                         "this démarche (%(since)s): the 120/60-day rule could not be met; argue "
                                         "that the request was filed in time.", **d),

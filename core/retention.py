@@ -68,6 +68,7 @@ def erase_person(case: Case, today: dt.date, by: str) -> None:
     case.blockages.clear()
     case.deadlines.clear()
     case.person_name, case.agdref, case.nationality, case.contact, case.note = "[effacé]", None, None, None, None
+    case.civility = case.birth_date = case.request_complete = case.remedies_stated = None
     case.anef_request_number = None
     case.expires_on = case.filed_on = case.favorable_decision_on = case.ephoto_taken_on = case.permit = None
     case.status, case.erased_at = "closed", utcnow()

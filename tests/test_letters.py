@@ -416,3 +416,25 @@ def test_an_expired_api_held_brings_back_the_letter_asking_for_its_renewal(app, 
         db.session.commit()
     page = benevole_client.get(f"/dossiers/{case}/courriers").get_data(as_text=True)
     assert "Courriel URGENT : mise à disposition" in page.split("Autres courriers")[0]
+
+
+def test_every_permit_has_a_label_on_the_pages_and_a_name_in_the_letters():
+    from core.rules import PERMITS
+    from core.views.assessment import PERMIT_LABELS
+    assert set(PERMITS) == set(PERMIT_LABELS) == set(L.LETTER_PERMIT_NAMES)
+
+
+def test_the_api_letters_of_a_young_adult_without_a_permit_fill_in_without_error(app):
+    today = dt.date.today()
+    fields = {"demarche": "confie-ase", "kind": "first", "permit": None, "expires_on": None,
+              "filed_on": today - dt.timedelta(days=20), "birth_date": today - dt.timedelta(days=18 * 365 + 30)}
+    for slug in ("demande-api-courrier", "calvados-urgent-api", "demande-api-jeune-majeur"):
+        text = letter_text(app, fields, slug)
+        assert "None" not in text and "R. 431-5" in text and "[à compléter : dépôt" not in text, slug
+
+
+def test_an_api_letter_before_expiry_never_cites_l433_3_for_a_valid_permit(app):
+    today = dt.date.today()
+    text = letter_text(app, {"expires_on": today + dt.timedelta(days=20), "filed_on": today - dt.timedelta(days=50)},
+                       "demande-api-courrier")
+    assert "L. 433-3" not in text and "le titre n'a pas encore expiré" in text

@@ -146,7 +146,8 @@ def test_a_person_gets_everything_held_on_them(app, benevole_client):
 
 
 def test_a_coordinator_erases_a_person_and_the_log_records_it_without_the_data(app, benevole_client, coordinator):
-    case = case_id(create_case(benevole_client, person_name="Personne à effacer"))
+    case = case_id(create_case(benevole_client, person_name="Personne à effacer", civility="madame",
+                               birth_date="2006-08-10"))
     add_entry(benevole_client, case, files=[("capture.png", PNG)], summary="Détail personnel")
     assert benevole_client.get(f"/dossiers/{case}/effacer").status_code == 403
     page = coordinator.get(f"/dossiers/{case}/effacer").get_data(as_text=True)
@@ -161,6 +162,8 @@ def test_a_coordinator_erases_a_person_and_the_log_records_it_without_the_data(a
     with app.app_context():
         assert db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "person.erase", AuditEvent.case_id == case))
         assert db.session.scalar(db.select(AnonymousCase).where(AnonymousCase.reason == "erasure"))
+        erased = db.session.get(Case, case)
+        assert (erased.civility, erased.birth_date, erased.request_complete) == (None, None, None)
 
 
 def test_blockages_are_recorded_on_a_case(benevole_client):

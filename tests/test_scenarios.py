@@ -6,6 +6,7 @@ a typo never passes silently. Pure: no application, no database."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,18 @@ from core.rules import HeldDocument, Situation, SituationError, assess, load_rul
 
 RULES = load_rules()
 SCENARIOS = Path(__file__).with_name("scenarios")
+#: Every warning code and deadline kind the pages can say (core/messages.py
+#: describes each one), so that a misspelt code in a scenario fails.
+_MESSAGES = (Path(__file__).parent.parent / "core" / "messages.py").read_text(encoding="utf-8")
+
+
+def _codes(function: str) -> set[str]:
+    body = _MESSAGES.split(f"def {function}(", 1)[1].split("\ndef ", 1)[0]
+    return set(re.findall(r'^\s+"([a-z0-9-]+)": ', body, re.M))
+
+
+WARNING_CODES = _codes("describe_warning")
+DEADLINE_KINDS = _codes("deadline_label")
 
 
 def _load():
@@ -69,6 +82,12 @@ def check(result, expect: dict) -> None:
     }
     unknown = set(expect) - set(checks) - {"error"}
     assert not unknown, f"unknown expectation(s): {sorted(unknown)}"
+    for key in ("warnings", "no_warnings"):
+        misspelt = set(expect.get(key, ())) - WARNING_CODES
+        assert not misspelt, f"{key}: unknown warning code(s) {sorted(misspelt)}"
+    for key in ("deadlines", "deadline_basis", "deadline_condition"):
+        misspelt = set(expect.get(key, {})) - DEADLINE_KINDS
+        assert not misspelt, f"{key}: unknown deadline kind(s) {sorted(misspelt)}"
     for key, value in expect.items():
         if key == "error":
             continue
@@ -109,3 +128,7 @@ def test_every_family_has_scenarios_and_the_checker_refuses_unknown_keys():
         check(result, {"chanel": "anef"})
     with pytest.raises(AssertionError, match="channel"):
         check(result, {"channel": "local"})
+    with pytest.raises(AssertionError, match="unknown warning code"):
+        check(result, {"no_warnings": ["filed-after-windw"]})
+    with pytest.raises(AssertionError, match="unknown deadline kind"):
+        check(result, {"deadlines": {"implicit-rejecton": None}})

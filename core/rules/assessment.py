@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 
 from core.dates import add_months, end_of_franc_period, french_date
-from core.rules.catalogue import AnefEntry, Demarche, DocumentRights, EscalationStep, Note, Reminder, Rules
+from core.rules.catalogue import PERMITS, AnefEntry, Demarche, DocumentRights, EscalationStep, Note, Reminder, Rules
 
 R431_3 = "CESEDA R.431-3 (préfecture ou sous-préfecture ; voie postale seulement si le préfet le prescrit)"
 R431_2 = "CESEDA R.431-2 al. 1 et annexe 9"
@@ -23,7 +23,6 @@ NOT_YET_OPEN, OPEN, CLOSED = "not-yet-open", "open", "closed"
 L433_3_PERMITS = ("csp-4-ans", "carte-resident", "rld-ue", "titre-conventionnel-plus-1-an")
 # Permits L.433-3 al. 2 adds in the départements an arrêté lists.
 L433_3_LISTED_PERMITS = ("cst", "csp")
-PERMITS = ("cst", "csp", "csp-4-ans", "carte-resident", "rld-ue", "titre-conventionnel-plus-1-an", "vls-ts", "autre")
 #: R.431-5, last alinéa: the 1° window does not apply to a holder of the
 #: long-term resident EU status granted by France.
 WINDOW_EXEMPT_PERMITS = {"rld-ue": "CESEDA R.431-5, dernier alinéa (titulaire du statut de résident de longue "
@@ -121,6 +120,9 @@ class RegularStay:
     status: str
     basis: str
     until: dt.date | None = None
+    #: What the answer rests on, for code (letters): permit, decision, l433-3,
+    #: held, due, rejected, nothing, unknown.
+    ground: str = "unknown"
 
 
 @dataclass(frozen=True)
@@ -173,6 +175,9 @@ class Assessment:
     notes: tuple[Note, ...] = ()
     not_computed: tuple[NotComputed, ...] = ()
     implicit_rejection_on: dt.date | None = None
+    #: Filed within the R.431-5 deadline that applies (or, for an RLD-UE
+    #: holder, before expiry): what a letter may then state.
+    filed_in_time: bool = False
 
 
 # --- the channel: annexe 9 at a date ------------------------------------------
@@ -193,7 +198,9 @@ def channel_at(rules: Rules, demarche: Demarche, kind: str, day: dt.date, permit
     """
     entries = [entry for entry in _entries(demarche, kind, permit) if entry.start <= day]
     if entries:
-        latest = entries[-1]
+        # An exact, checked date wins over one known only as "on ANEF by".
+        sure = [entry for entry in entries if entry.exact and entry.verified]
+        latest = (sure or entries)[-1]
         return Channel("anef", latest.start if latest.exact else None, R431_2, latest.source, day,
                        certain=latest.verified)
     upcoming = _entries(demarche, kind, permit)
@@ -345,7 +352,8 @@ def attestation_at(rules: Rules, situation: Situation, demarche: Demarche, chann
     if anef:
         api_months = params["api_max_months"].at(s.on)
         young_without_document = window is not None and window.kind == "young-adult" and s.expires_on is None
-        exempt = s.kind == "renewal" and s.permit in WINDOW_EXEMPT_PERMITS and s.filed_on <= s.expires_on
+        exempt = (s.kind == "renewal" and s.permit in WINDOW_EXEMPT_PERMITS and s.expires_on is not None
+                  and s.filed_on <= s.expires_on)
         if (in_window or exempt) and (expired or young_without_document):
             start = s.expires_on if s.expires_on else s.filed_on
             if s.kind == "first" and not young_without_document:
@@ -404,6 +412,12 @@ def _held_valid(s: Situation, kinds: set[str]) -> HeldDocument | None:
     return next((d for d in s.held if d.kind in kinds and (d.valid_until is None or d.valid_until >= s.on)), None)
 
 
+#: How a document held is named in a regular-stay answer (French, like the legal bases).
+HELD_NAMES = {"api": "Attestation de prolongation d'instruction détenue",
+              "recepisse": "Récépissé détenu", "attestation-decision-favorable": "Attestation de décision favorable "
+              "détenue", "titre": "Titre de séjour détenu"}
+
+
 def regular_stay(rules: Rules, s: Situation, demarche: Demarche, attestation: Attestation,
                  rejection_on: dt.date | None) -> RegularStay:
     """One answer, from what the person holds or is due on the reference date,
@@ -413,10 +427,12 @@ def regular_stay(rules: Rules, s: Situation, demarche: Demarche, attestation: At
                                     "ou document détenu")
     permit_valid = s.expires_on is not None and s.on <= s.expires_on
     if attestation.type == "attestation-decision-favorable":
-        return RegularStay(YES, "Attestation de décision favorable (CESEDA R.431-15-1 al. 4), dans l'attente du titre")
+        return RegularStay(YES, "Attestation de décision favorable (CESEDA R.431-15-1 al. 4), dans l'attente du titre",
+                           ground="decision")
     if permit_valid:
-        return RegularStay(YES, "Titre ou document de séjour en cours de validité", until=s.expires_on)
-    held_proof = _held_valid(s, {"api", "recepisse", "attestation-decision-favorable", "titre"})
+        return RegularStay(YES, "Titre ou document de séjour en cours de validité", until=s.expires_on,
+                           ground="permit")
+    held_proof = _held_valid(s, set(HELD_NAMES))
     due = attestation.rights
     if rejection_on is not None and s.on >= rejection_on:
         rejected = (f"le silence de la préfecture vaut rejet implicite depuis le {french_date(rejection_on)} "
@@ -424,38 +440,36 @@ def regular_stay(rules: Rules, s: Situation, demarche: Demarche, attestation: At
                     "(CE, avis, 6 mai 2025, n° 499904)")
         if held_proof is not None:
             return RegularStay(UNKNOWN, f"Un document détenu couvre cette date, mais {rejected} : faire vérifier "
-                                        "par un·e juriste", until=held_proof.valid_until)
+                                        "par un·e juriste", until=held_proof.valid_until, ground="rejected")
         if due is not None and due.proves_regular_stay:
             return RegularStay(UNKNOWN, f"{due.label} était due, mais {rejected} : faire vérifier par un·e "
-                                        "juriste, et contester le rejet dans le délai")
-        return RegularStay(NO, f"Aucun document ne couvre cette date, et {rejected}")
+                                        "juriste, et contester le rejet dans le délai", ground="rejected")
+        return RegularStay(NO, f"Aucun document ne couvre cette date, et {rejected}", ground="rejected")
     l433_3 = _l433_3_until(rules, s, demarche)
     if l433_3 is not None and s.on <= l433_3:
         return RegularStay(YES, "CESEDA L.433-3 al. 1 : renouvellement demandé, le titre expiré (avec la preuve du "
                                 "dépôt de la demande) justifie du séjour régulier trois mois après l'expiration, "
-                                "avec les droits sociaux et le droit de travailler", until=l433_3)
+                                "avec les droits sociaux et le droit de travailler", until=l433_3, ground="l433-3")
+    if held_proof is not None:
+        with_permit = ", avec le titre expiré" if held_proof.kind == "api" and s.kind == "renewal" else ""
+        return RegularStay(YES, f"{HELD_NAMES[held_proof.kind]}{with_permit}", until=held_proof.valid_until,
+                           ground="held")
     if due is not None and due.proves_regular_stay:
-        if held_proof is not None:
-            return RegularStay(YES, f"{due.label} détenue ({attestation.legal_basis})"
-                               + (", avec le titre expiré" if attestation.type == "api" and s.kind == "renewal"
-                                  else ""), until=held_proof.valid_until)
         if attestation.condition:
             return RegularStay(UNKNOWN, f"Un récépissé est dû {attestation.condition} (CESEDA R.431-12) ; "
-                                        "sans lui, rien ne prouve le séjour régulier")
+                                        "sans lui, rien ne prouve le séjour régulier", ground="due")
         return RegularStay(DUE, f"{due.label} due ({attestation.legal_basis}) : tant qu'elle n'est pas mise à "
                                 "disposition, la personne ne peut pas prouver la régularité de son séjour — "
-                                "la demander", until=attestation.valid_until)
+                                "la demander", until=attestation.valid_until, ground="due")
     if attestation.type == "unknown":
         return RegularStay(UNKNOWN, "Date d'expiration du titre inconnue : impossible de dire si un document "
                                     "prouvant le séjour régulier est dû")
     if s.expires_on is None:
-        if held_proof is not None:
-            return RegularStay(YES, "Document de séjour détenu", until=held_proof.valid_until)
         return RegularStay(UNKNOWN, "Aucun titre ni document de séjour indiqué")
     basis = {"confirmation-de-depot": "Titre expiré ; la confirmation de dépôt ne justifie pas de la régularité "
                                       "du séjour (CESEDA R.431-15-1 al. 1)"}.get(
         attestation.type, "Titre expiré et aucun document prouvant le séjour régulier n'est dû")
-    return RegularStay(NO, basis)
+    return RegularStay(NO, basis, ground="nothing")
 
 
 # --- silence, time limits and the court -------------------------------------------
@@ -511,7 +525,8 @@ def deadlines(rules: Rules, s: Situation, window: FilingWindow | None, attestati
     if window is not None:
         if window.opens_on is not None:
             found.append(Deadline("window-opens", window.opens_on, window.legal_basis))
-        found.append(Deadline("window-closes", window.closes_on, window.legal_basis))
+        found.append(Deadline("window-closes" if window.kind == "renewal" else "young-adult-deadline",
+                              window.closes_on, window.legal_basis))
     if s.expires_on is not None:
         found.append(Deadline("permit-expires", s.expires_on, "Date de fin de validité du titre ou document"))
     if attestation.type == "api" and attestation.valid_until:
@@ -564,9 +579,11 @@ def assess(rules: Rules, situation: Situation) -> Assessment:
     channel, channel_warnings = _plan_channel(rules, s, demarche)
     warnings += channel_warnings
     if channel.kind == "anef" and channel.mandatory_since is None:
-        entry = next(iter(_entries(demarche, s.kind, s.permit)), None)
+        entry = next((e for e in _entries(demarche, s.kind, s.permit) if not e.exact), None)
         warnings.append(Warning("anef-date-unknown", {"by": entry.start if entry else s.on}))
-    if s.kind == "renewal" and s.permit is None and len({e.permits for e in demarche.anef_since if e.permits}) > 1:
+    restricted = [e for e in demarche.anef_since if e.permits and s.kind in e.kinds]
+    unlisted = s.permit is not None and restricted and not any(s.permit in e.permits for e in restricted)
+    if s.kind == "renewal" and ((s.permit is None and len({e.permits for e in restricted}) > 1) or unlisted):
         warnings.append(Warning("channel-depends-on-permit"))
         channel = replace(channel, certain=False)
 
@@ -610,12 +627,16 @@ def assess(rules: Rules, situation: Situation) -> Assessment:
             and (s.permit or demarche.default_permit) in L433_3_LISTED_PERMITS:
         warnings.append(Warning("l433-3-listed-departements"))
     route = court_route(s, rejection_day, last_day) if demarche.residence_permit else None
+    filed_in_time = bool(filed and window is not None and window.contains(s.filed_on)) or bool(
+        filed and s.kind == "renewal" and s.permit in WINDOW_EXEMPT_PERMITS and s.expires_on is not None
+        and s.filed_on <= s.expires_on)
     reminders = tuple(r for r in rules.reminders if r.applies(channel.kind, s.kind, demarche.slug))
     return Assessment(situation=s, demarche=demarche, channel=channel, filing_window=window,
                       attestation=attestation, regular_stay=stay, escalation=rules.ladders[channel.kind],
                       deadlines=tuple(deadlines(rules, s, window, attestation, rejection, last_day)),
                       warnings=tuple(warnings), court_route=route, reminders=reminders, notes=demarche.notes,
-                      not_computed=tuple(not_computed), implicit_rejection_on=rejection_day)
+                      not_computed=tuple(not_computed), implicit_rejection_on=rejection_day,
+                      filed_in_time=filed_in_time)
 
 
 def _window(rules: Rules, s: Situation, demarche: Demarche, channel: Channel,

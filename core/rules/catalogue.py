@@ -13,6 +13,9 @@ import yaml
 
 DATA_DIR = Path(__file__).with_name("data")
 KINDS = ("first", "renewal")
+#: The permits a volunteer can say the person holds (for L.433-3, R.431-5 and
+#: the annexe 9 entries that cover only some permits).
+PERMITS = ("cst", "csp", "csp-4-ans", "carte-resident", "rld-ue", "titre-conventionnel-plus-1-an", "vls-ts", "autre")
 CHANNEL_KINDS = ("anef", "local")
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
@@ -230,6 +233,10 @@ def load_rules(directory: Path = DATA_DIR) -> Rules:
                   legal_grounds={g.slug: g for g in grounds},
                   blockages={b.slug: b for b in blockages},
                   documents={d.slug: d for d in documents}, reminders=tuple(reminders))
+    for reminder in reminders:
+        unknown = set(reminder.demarches or ()) - set(rules.demarches)
+        if unknown:
+            raise RulesError(f"{directory / 'reminders.yaml'}: {reminder.slug}: unknown démarche(s) {sorted(unknown)}")
     for demarche in demarches:
         if demarche.first_request_document and demarche.first_request_document not in rules.documents:
             raise RulesError(f"{directory / 'demarches.yaml'}: {demarche.slug}: first_request_document "
@@ -331,10 +338,14 @@ def _demarche(raw: dict) -> Demarche:
             raise RulesError(f"anef_since[{index}]: {exc}") from None
         if not set(entry_kinds) <= set(kinds):
             raise RulesError(f"anef_since[{index}]: kinds {entry_kinds} not all offered by the démarche {kinds}")
+        if permits and not set(permits) <= set(PERMITS):
+            raise RulesError(f"anef_since[{index}]: unknown permit(s) {sorted(set(permits) - set(PERMITS))}")
         entries.append(AnefEntry(start=start, kinds=entry_kinds, source=source, exact=exact,
                                  permits=tuple(permits) if permits else None, verified=verified))
     local_source = _take(raw, "local_source", required=not entries, default="")
     default_permit = _take(raw, "default_permit", required=False)
+    if default_permit is not None and default_permit not in PERMITS:
+        raise RulesError(f"unknown default_permit {default_permit!r}")
     first_request_document = _take(raw, "first_request_document", required=False)
     silence = _take(raw, "implicit_rejection", dict, required=False)
     young_adult = _take(raw, "young_adult", required=False, default="")

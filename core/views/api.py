@@ -237,7 +237,7 @@ def assessment_json(result) -> dict:
         "deadlines": [dict(to_json(deadline), label=deadline_label(deadline.kind)) for deadline in a.deadlines],
         "not_computed": [{"what": item.what, "missing": item.missing, "message": describe_not_computed(item)}
                          for item in a.not_computed],
-        "notes": [to_json(note) for note in a.notes],
+        "notes": [{"text": note.text, "source": note.source, "to_check": not note.verified} for note in a.notes],
         "reminders": [{"slug": r.slug, "text": r.text, "source": r.source, "to_check": not r.verified}
                       for r in a.reminders],
         "warnings": [describe_warning(warning) for warning in result.warnings],

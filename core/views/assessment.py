@@ -16,7 +16,7 @@ from core.dates import EARLIEST, LATEST
 from core.departements import name_of
 from core.facts import INSEE_DEPARTEMENT
 from core.plugin_state import local_facts
-from core.rules import Situation, SituationError
+from core.rules import HELD_KINDS, HeldDocument, Situation, SituationError
 from core.rules.local import assess_locally
 
 bp = Blueprint("assessment", __name__)
@@ -70,6 +70,8 @@ class AssessmentForm(FlaskForm):
                                       validators=[Optional(), in_supported_range])
     ephoto_taken_on = DateField(_l("Date of the e-photo (if any)"), validators=[Optional(), in_supported_range])
     birth_date = DateField(_l("Birth date (young adult)"), validators=[Optional(), in_supported_range])
+    held_kind = SelectField(_l("Document held (API, récépissé…)"), validators=[Optional()])
+    held_until = DateField(_l("Valid until"), validators=[Optional(), in_supported_range])
     remedies_stated = SelectField(_l("The acknowledgement stated the voies et délais de recours"),
                                   choices=REMEDIES_CHOICES, default="", validators=[Optional()])
     on = DateField(_l("Reference date"), validators=[DataRequired(), in_supported_range])
@@ -88,13 +90,16 @@ def assess():
     form.demarche.choices = [SelectChoice("", _l("— choose a démarche —"))] + [
         SelectChoice(d.slug, d.label) for d in sorted(rules.demarches.values(), key=lambda d: sort_key(d.label))]
     form.permit.choices = [SelectChoice("", _l("— unknown —"))] + [SelectChoice(k, v) for k, v in PERMIT_LABELS.items()]
+    form.held_kind.choices = [SelectChoice("", _l("— none recorded —"))] + [
+        SelectChoice(kind, messages.document_label(kind)) for kind in HELD_KINDS if kind != "autre"]
     result = None
     if request.args and form.validate():
         situation = Situation(
             demarche=form.demarche.data, kind=form.kind.data, on=form.on.data, expires_on=form.expires_on.data,
             filed_on=form.filed_on.data, permit=form.permit.data or None,
             favorable_decision_on=form.favorable_decision_on.data, ephoto_taken_on=form.ephoto_taken_on.data,
-            birth_date=form.birth_date.data, remedies_stated=tristate(form.remedies_stated.data))
+            birth_date=form.birth_date.data, remedies_stated=tristate(form.remedies_stated.data),
+            held=(HeldDocument(form.held_kind.data, form.held_until.data),) if form.held_kind.data else ())
         try:
             result = assess_locally(rules, local_facts(), form.departement.data, situation)
         except SituationError as error:

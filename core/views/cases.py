@@ -20,20 +20,21 @@ from wtforms import (DateField, DateTimeLocalField, HiddenField, RadioField, Sel
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from core import cases as service
+from core.letters import recommended_letters
 from core import messages
 from core.dates import EARLIEST, LATEST
 from core.evidence import ATTEMPT_KINDS, KINDS as EVIDENCE_KINDS
 from core.extensions import db
 from core.facts import INSEE_DEPARTEMENT
 from core.models import Case, CaseDeadline, CaseStatus, EvidenceEntry, HeldDocument, Role, User, utcnow
-from core.rules import SituationError
+from core.rules import HELD_KINDS, SituationError
 from core.security import bounded_int, role_required
 from core.views.assessment import PERMIT_LABELS, REMEDIES_CHOICES, in_supported_range, sort_key, tristate
 
 bp = Blueprint("cases", __name__, url_prefix="/dossiers")
 
 PAGE_SIZE = 20
-DOCUMENT_KINDS = ("confirmation-de-depot", "api", "recepisse", "attestation-decision-favorable", "titre", "autre")
+DOCUMENT_KINDS = HELD_KINDS
 
 
 def departement_code(form, field):
@@ -310,7 +311,6 @@ def show(case_id, entry_form=None, document_form=None, status=200):
     if case.erased_at is not None:  # an empty shell: its log, nothing to assess
         return render_template("cases/erased.html", case=case, action_form=ActionForm(), messages=messages)
     assessment = service.assess_case(case)
-    from core.views.letters import recommended_letters
     return render_template(
         "cases/show.html", case=case, result=assessment, progress=service.progress_of(case, assessment),
         # Prefixed: three forms on one page must not share field ids.
@@ -322,6 +322,8 @@ def show(case_id, entry_form=None, document_form=None, status=200):
                                assigned_to=str(case.assigned_to_id or "")).fill_choices(),
         action_form=ActionForm(), messages=messages, today=dt.date.today(),
         rules=current_app.extensions["permanence.rules"], recommended=recommended_letters(case, assessment),
+        held_valid_kinds={d.kind for d in case.documents if d.valid_until is None or d.valid_until >= dt.date.today()},
+        held_ends=sorted((d for d in case.deadlines if d.kind.startswith("document-ends:")), key=lambda d: d.date),
         blockage_form=BlockageForm(formdata=None, prefix="blockage", occurred_on=dt.date.today()).fill_choices(case),
         blockage_labels={**{b.slug: b.label for b in current_app.extensions["permanence.rules"].blockages.values()}},
         departement_name=messages.departement_name(case.departement)), status

@@ -16,8 +16,8 @@ from core import cases as service
 from core import letters as catalogue_module
 from core import messages
 from core.extensions import db
-from core.letters import (build_context, build_eml, catalogue, letter_html, mailto, recipient_for, recommend,
-                          remaining_todos)
+from core.letters import (build_context, build_eml, catalogue, letter_html, mailto, recipient_for,
+                          recommended_letters, remaining_todos)
 from core.models import Letter
 from core.pdf import PdfEngineError, render_pdf
 from core.plugin_state import local_facts
@@ -51,19 +51,6 @@ def _spec(case, slug):
     if spec is None:
         abort(404)
     return spec
-
-
-def recommended_letters(case, result=None):
-    """The letters that fit the case now (core.letters.recommend), for the
-    letters page and the case page."""
-    result = result or service.assess_case(case)
-    progress = service.progress_of(case, result)
-    facts = local_facts()
-    on = result.assessment.situation.on
-    return recommend(catalogue(facts, case.departement), result.assessment,
-                     {d.kind for d in case.documents if d.valid_until is None or d.valid_until >= on},
-                     progress.next_step.step if progress.next_step else None,
-                     postal_substitution=facts.local_substitution_modality(case.departement) is not None)
 
 
 @bp.route("")
