@@ -3,7 +3,7 @@ département: the local channels for the démarche, its pitfalls, and the
 local facts each escalation step needs. Pure: takes a LocalFacts."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from core.facts import Departement, FilingChannel, LocalPitfall
 from core.registry import LocalFacts, PluginInfo
@@ -24,8 +24,6 @@ class LocalAssessment:
 
 
 def assess_locally(rules: Rules, facts: LocalFacts, departement: str, situation: Situation) -> LocalAssessment:
-    from dataclasses import replace
-
     assessment = assess(rules, replace(situation, departement=departement))
     slug = assessment.demarche.slug
     covered = facts.departement(departement)

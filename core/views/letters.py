@@ -87,14 +87,15 @@ def prepare(case_id, slug):
     if missing:  # said before anything is generated, not printed as an empty address
         return render_template("letters/prepare.html", case=case, spec=spec, form=form, missing=missing,
                                messages=messages, stage="missing"), 409
-    route = service.assess_case(case).assessment.court_route
+    result = service.assess_case(case)
+    route = result.assessment.court_route
     if spec.purpose == "refere" and route is not None and route.kind != "refere-mesures-utiles":
         # Once an implicit rejection exists, L.521-3 is not the route: say which one is.
         return render_template("letters/prepare.html", case=case, spec=spec, form=form, route=route,
                                messages=messages, stage="wrong-route"), 409
     stage, todos, status = "choose", [], 200
     if form.validate_on_submit():
-        context = _context(case, facts, recipient, form)
+        context = _context(case, result, facts, recipient, form)
         if form.prepare.data or not form.body.data:
             form.subject.data, form.body.data = catalogue_module.render_text(spec, context)
             stage = "review"
@@ -122,8 +123,7 @@ def prepare(case_id, slug):
                            form_has_errors=bool(form.errors or todos)), status
 
 
-def _context(case, facts, recipient, form):
-    result = service.assess_case(case)
+def _context(case, result, facts, recipient, form):
     chosen = set(form.pieces.data or [])
     pieces = [e for e in case.entries if e.id in chosen]
     rules = current_app.extensions["permanence.rules"]
