@@ -126,6 +126,9 @@ def catalogue(facts, departement: str) -> list[LetterSpec]:
 class Recommendation:
     spec: LetterSpec
     reason: str  # a code, described by core.messages.describe_letter_reason
+    #: When such a letter, or a message to the préfecture for the same need,
+    #: was already sent: the page says so, so that nobody sends it twice.
+    sent_on: dt.date | None = None
 
 
 #: The letters each step of the escalation ladder calls for.
@@ -184,10 +187,32 @@ def recommended_letters(case, result=None):
     progress = cases.progress_of(case, result)
     facts = local_facts()
     on = result.assessment.situation.on
-    return recommend(catalogue(facts, case.departement), result.assessment,
-                     {d.kind for d in case.documents if d.valid_until is None or d.valid_until >= on},
-                     progress.next_step.step if progress.next_step else None,
-                     postal_substitution=facts.local_substitution_modality(case.departement) is not None)
+    specs = catalogue(facts, case.departement)
+    found = recommend(specs, result.assessment,
+                      {d.kind for d in case.documents if d.valid_until is None or d.valid_until >= on},
+                      progress.next_step.step if progress.next_step else None,
+                      postal_substitution=facts.local_substitution_modality(case.departement) is not None)
+    return [replace(item, sent_on=_last_sent(case, item.spec, specs)) for item in found]
+
+
+#: Evidence kinds that show a letter of this purpose was sent another way.
+SENT_AS = {"api-request": {"prefecture-email", "registered-letter"}, "api-request-bpi": {"prefecture-email"},
+           "api-request-young": {"prefecture-email"}, "recepisse-request": {"registered-letter"},
+           "pan": {"pan-attempt"}, "ccc": {"ccc-contact"}, "ddd": {"defenseur-des-droits"},
+           "substitution": {"substitution-request"}}
+
+
+def _last_sent(case, spec: LetterSpec, specs: list[LetterSpec]) -> dt.date | None:
+    """The last day a letter of the same purpose was generated, or the log
+    records the same step (since the permit expired, for an API request)."""
+    from core.cases import local_date
+
+    same = {other.slug for other in specs if other.purpose == spec.purpose}
+    days = [local_date(letter.created_at) for letter in case.letters if letter.slug in same]
+    since = case.expires_on if spec.purpose.startswith("api-request") and case.expires_on else None
+    days += [local_date(entry.occurred_at) for entry in case.entries
+             if entry.kind in SENT_AS.get(spec.purpose, ()) and (since is None or local_date(entry.occurred_at) > since)]
+    return max(days, default=None)
 
 
 # --- the facts a letter needs ---------------------------------------------------

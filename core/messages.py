@@ -95,13 +95,14 @@ def channel_label(kind: str) -> str:
 
 
 def regular_stay_label(status: str) -> str:
-    return {"yes": _("yes"), "due": _("yes, once the document due is made available"), "no": _("no"),
+    return {"yes": _("yes"), "due": _("no proof until the document due is made available"), "no": _("no"),
             "unknown": _("to be checked")}[status]
 
 
 def court_route_label(kind: str) -> str:
     return {
-        "refere-mesures-utiles": _("No decision yet: référé mesures-utiles (L.521-3) to order the préfet to act"),
+        "refere-mesures-utiles": _("If the filing stays blocked, once the steps above are done, and no decision "
+                                   "exists yet: référé mesures-utiles (L.521-3) to order the préfet to act"),
         "annulation-suspension": _("An implicit rejection exists: recours en annulation with a référé-suspension "
                                    "(L.521-1), in principle not a référé mesures-utiles"),
         "out-of-time": _("The time limit to challenge the implicit rejection is over, a priori (unless the reasons "
@@ -128,7 +129,7 @@ def deadline_label(kind: str) -> str:
         "window-opens": _("renewal window opens"),
         "window-closes": _("renewal window closes"),
         "permit-expires": _("permit expires"),
-        "api-ends": _("end of the current API period (estimate: the date on the API prevails)"),
+        "api-ends": _("end of the first API period (estimate: the date on the API prevails)"),
         "implicit-rejection": _("implicit rejection if the préfecture stays silent"),
         "challenge-ends": _("last day to challenge the implicit rejection"),
         "young-adult-deadline": _("last day for a young adult to file"),
@@ -174,9 +175,9 @@ def describe_warning(warning) -> str:
                                                  "to be checked."),
         "anef-by-date": lambda: _("This démarche is on ANEF at the latest on %(by)s; the sources do not give the "
                                   "date it became mandatory: check annexe 9 before filing elsewhere.", **d),
-        "moves-to-anef-before-filing": lambda: _("This démarche moves to ANEF on %(on)s, before the person can "
-                                                 "file in time: the request is to be filed on ANEF, in ANEF's "
-                                                 "window.", **d),
+        "moves-to-anef-before-filing": lambda: _("This démarche must be filed on ANEF from %(on)s, and the local "
+                                                 "window opens only after that date: file on ANEF from %(on)s, "
+                                                 "before %(closes_on)s (ANEF's 120/60-day window).", **d),
         "file-locally-before-move": lambda: _("It can still be filed locally, in its window, until %(until)s; "
                                               "from %(on)s only on ANEF.", **d),
         "channel-depends-on-permit": lambda: _("For this démarche, the channel of a renewal depends on the "

@@ -126,7 +126,7 @@ def test_failed_attempts_over_three_weeks_make_the_case_ready_for_a_refere(benev
                   occurred_at=(dt.datetime.now() - dt.timedelta(days=days_ago)).strftime("%Y-%m-%dT%H:%M"))
     page = benevole_client.get(f"/dossiers/{case}").get_data(as_text=True)
     assert "Prêt pour un référé mesures-utiles : 4 tentatives de rendez-vous infructueuses" in page
-    assert "n&#39;ayant pas été effectuées la même semaine" in page and "Seuil de prudence du projet" in page
+    assert "n&#39;ayant pas été effectuées la même semaine" in page and "Seuil de prudence de l&#39;intranet" in page
 
 
 def test_a_correction_is_a_new_entry_that_points_to_the_old_one(app, benevole_client, case):

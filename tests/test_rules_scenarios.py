@@ -137,7 +137,7 @@ def test_freedom_of_movement_is_protocol_4_article_2_not_article_5():
 def test_ce_435594_is_quoted_for_attempts_not_made_in_the_same_week_and_the_span_is_our_prudence():
     readiness = RULES.refere_readiness
     assert "n'ayant pas été effectuées la même semaine" in readiness.legal_basis
-    assert "Seuil de prudence du projet, pas un critère du Conseil d'État" in readiness.prudence
+    assert "Seuil de prudence de l'intranet, pas un critère du Conseil d'État" in readiness.prudence
     for ladder in RULES.ladders.values():
         refere = next(step for step in ladder if step.step == "refere-mesures-utiles")
         assert "la même semaine" in refere.action and "semaine d'essais" not in refere.action

@@ -282,7 +282,8 @@ def _plan_channel(rules: Rules, s: Situation, demarche: Demarche) -> tuple[Chann
         return current, [Warning("moves-to-anef", {"on": upcoming.start}),
                          Warning("file-locally-before-move", {"until": last_local_day, "on": upcoming.start})]
     anef = Channel("anef", upcoming.start, R431_2, upcoming.source, upcoming.start, certain=upcoming.verified)
-    return anef, [Warning("moves-to-anef-before-filing", {"on": upcoming.start})]
+    closes_on = filing_window(rules, "anef", s.expires_on, s.on).closes_on
+    return anef, [Warning("moves-to-anef-before-filing", {"on": upcoming.start, "closes_on": closes_on})]
 
 
 # --- the document due -----------------------------------------------------------
@@ -458,9 +459,9 @@ def regular_stay(rules: Rules, s: Situation, demarche: Demarche, attestation: At
         if attestation.condition:
             return RegularStay(UNKNOWN, f"Un récépissé est dû {attestation.condition} (CESEDA R.431-12) ; "
                                         "sans lui, rien ne prouve le séjour régulier", ground="due")
-        return RegularStay(DUE, f"{due.label} due ({attestation.legal_basis}) : tant qu'elle n'est pas mise à "
-                                "disposition, la personne ne peut pas prouver la régularité de son séjour — "
-                                "la demander", until=attestation.valid_until, ground="due")
+        return RegularStay(DUE, f"{due.label} due — {attestation.legal_basis} — : la demander ; sans elle, la "
+                                "personne ne peut pas prouver la régularité de son séjour",
+                           until=attestation.valid_until, ground="due")
     if attestation.type == "unknown":
         return RegularStay(UNKNOWN, "Date d'expiration du titre inconnue : impossible de dire si un document "
                                     "prouvant le séjour régulier est dû")
