@@ -459,7 +459,7 @@ def regular_stay(rules: Rules, s: Situation, demarche: Demarche, attestation: At
         if attestation.condition:
             return RegularStay(UNKNOWN, f"Un récépissé est dû {attestation.condition} (CESEDA R.431-12) ; "
                                         "sans lui, rien ne prouve le séjour régulier", ground="due")
-        return RegularStay(DUE, f"{due.label} due — {attestation.legal_basis} — : la demander ; sans elle, la "
+        return RegularStay(DUE, f"{due.label} due selon {attestation.legal_basis} : la demander ; sans elle, la "
                                 "personne ne peut pas prouver la régularité de son séjour",
                            until=attestation.valid_until, ground="due")
     if attestation.type == "unknown":
