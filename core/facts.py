@@ -276,7 +276,7 @@ class LetterTemplate(Fact):
     title: str
     kind: str = "letter"
     template: Path
-    #: What the letter is for (core/letters.py PURPOSES): the case page then
+    #: What the letter is for (LETTER_PURPOSES above): the case page then
     #: recommends it when that need arises, and it replaces the national
     #: letter of the same purpose and kind.
     purpose: str = ""

@@ -24,7 +24,7 @@ from flask_babel import force_locale
 from markupsafe import Markup, escape
 
 from core.dates import french_date
-from core.facts import LETTER_PURPOSES, LetterTemplate
+from core.facts import LetterTemplate
 
 TODO = "[à compléter : {}]"
 #: How a permit is named in a letter ("sa carte de séjour temporaire").
@@ -36,12 +36,6 @@ LETTER_PERMIT_NAMES = {
     "autre": "titre de séjour",
 }
 TODO_PATTERN = re.compile(r"\[à compléter : ([^\]]+)\]")
-
-
-#: What a letter is for: the case page recommends a letter when its purpose
-#: fits the situation, and a plugin letter replaces the national one of the
-#: same purpose and kind.
-PURPOSES = LETTER_PURPOSES
 
 
 @dataclass(frozen=True)
@@ -450,7 +444,6 @@ def _build_context(case, result, facts, *, volunteer_name, pieces, grounds, urge
         "required_information": [item for v in facts.pan_vectors(case.departement) for item in v.required_information],
         "diligences": [entry_line(e) for e in entries if e.kind != "letter-generated"],
         "failed_attempts": [entry_line(e) for e in failed],
-        "failed_weeks": len({local_date(e.occurred_at).isocalendar()[:2] for e in failed}),
         "pieces": [{"label": entry_line(e), "entry": e} for e in pieces],
         "grounds": list(grounds), "urgency": urgency or todo("en quoi la situation est urgente"),
         "sender": {"name": volunteer_name, "organisation": current_app.config["ASSOCIATION_NAME"],
