@@ -26,13 +26,14 @@ from flask_login import login_user  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 
 from core import create_app  # noqa: E402
-from core import letters as L  # noqa: E402
-from core.cases import assess_case  # noqa: E402
-from core.demo import seed_demo_cases  # noqa: E402
-from core.extensions import db  # noqa: E402
-from core.models import Case, User  # noqa: E402
-from core.pdf import render_pdf  # noqa: E402
-from core.plugin_state import local_facts  # noqa: E402
+from core.accounts.models import User  # noqa: E402
+from core.cases.demo import seed_demo_cases  # noqa: E402
+from core.cases.models import Case  # noqa: E402
+from core.cases.service import assess_case  # noqa: E402
+from core.letters import compose as L  # noqa: E402
+from core.letters.pdf import render_pdf  # noqa: E402
+from core.plugins.state import local_facts  # noqa: E402
+from core.web.extensions import db  # noqa: E402
 
 
 def main() -> None:

@@ -6,12 +6,12 @@ from flask import current_app
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 
-from core.conformance import check_plugin
-from core.extensions import db
-from core.messages import describe_plugin_error
-from core.models import MIN_PASSWORD_LENGTH, Role, User
-from core.plugin_state import PluginStateError, disabled_by_configuration, enabled_names, registry, set_enabled
-from core.registry import DuplicateClaimError
+from core.accounts.models import MIN_PASSWORD_LENGTH, Role, User
+from core.plugins.conformance import check_plugin
+from core.plugins.registry import DuplicateClaimError
+from core.plugins.state import PluginStateError, disabled_by_configuration, enabled_names, registry, set_enabled
+from core.web.extensions import db
+from core.web.messages import describe_plugin_error
 
 plugins_cli = AppGroup("plugins", help="List, enable, disable and check département plugins.")
 users_cli = AppGroup("users", help="Manage the intranet's accounts.")
@@ -87,7 +87,7 @@ def plugins_new(code, name, directory):
     """Write a new plugin package for département CODE, ready for pip install -e."""
     from pathlib import Path
 
-    from core.scaffold import ScaffoldError, plugin_name_for, write_plugin
+    from core.plugins.scaffold import ScaffoldError, plugin_name_for, write_plugin
 
     code = code.strip().upper()
     try:
@@ -158,7 +158,7 @@ def demo_seed():
             user.set_password(password)
             db.session.add(user)
         db.session.commit()
-    from core.demo import seed_demo_cases
+    from core.cases.demo import seed_demo_cases
     created = seed_demo_cases()
     if created:
         click.echo(_("%(count)d demo cases created.", count=created))
@@ -176,9 +176,9 @@ def demo_seed():
 @click.argument("reference", required=False)
 def cases_verify(reference):
     """Verify the evidence log of one case (D-00001) or of every case."""
-    from core.cases import verify_case
-    from core.messages import describe_chain_check
-    from core.models import Case
+    from core.cases.models import Case
+    from core.cases.service import verify_case
+    from core.web.messages import describe_chain_check
 
     if reference:
         number = reference.upper().removeprefix("D-")
@@ -200,8 +200,8 @@ def cases_verify(reference):
 @cases_cli.command("refresh-deadlines")
 def cases_refresh_deadlines():
     """Recompute every open case's deadlines (run daily, e.g. from cron)."""
-    from core.cases import refresh_deadlines
-    from core.models import Case
+    from core.cases.models import Case
+    from core.cases.service import refresh_deadlines
 
     count = 0
     for case in db.session.scalars(db.select(Case).where(Case.status != "closed")):
@@ -218,7 +218,7 @@ def retention_run(dry_run, today):
     """Delete the personal data of cases closed more than RETENTION_MONTHS ago, keeping anonymous counts."""
     import datetime as dt
 
-    from core.retention import delete_for_retention, expired_cases
+    from core.cases.retention import delete_for_retention, expired_cases
 
     day = today.date() if today else dt.date.today()
     cases = expired_cases(day)
@@ -237,7 +237,7 @@ def retention_run(dry_run, today):
 @click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-", show_default=True)
 def stats_merge(files, output):
     """Merge the CSV exports (permanence-stats/1) of several instances."""
-    from core.stats import MergeError, merge_csv
+    from core.stats.counts import MergeError, merge_csv
 
     try:
         output.write(merge_csv([f.read() for f in files], current_app.config["STATS_SUPPRESSION_THRESHOLD"]))

@@ -15,9 +15,9 @@ import pytest
 from sqlalchemy import MetaData
 
 from core import create_app
-from core.config import normalise_database_url
-from core.extensions import db
-from core.models import Role, User
+from core.accounts.models import Role, User
+from core.web.config import normalise_database_url
+from core.web.extensions import db
 
 TEST_SECRET_KEY = "tests-only-secret-key-" + "x" * 32
 
@@ -159,7 +159,7 @@ def install_plugin(tmp_path, monkeypatch):
 YAML_PLUGIN = '''
     """{doc}"""
     from pathlib import Path
-    from core.plugin_kit import DeclarativePlugin
+    from core.plugins.kit import DeclarativePlugin
     plugin = DeclarativePlugin(Path(__file__).with_name("facts.yaml"))
 '''
 

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from core import create_app
-from core.config import DEVELOPMENT_SECRET_KEY, ConfigurationError, from_environment, normalise_database_url
+from core.web.config import DEVELOPMENT_SECRET_KEY, ConfigurationError, from_environment, normalise_database_url
 
 
 def test_by_default_the_database_is_a_sqlite_file_in_the_instance_folder(monkeypatch):

@@ -1,8 +1,8 @@
 """Accounts: logging in and out, roles, lock-out, password change, cookies."""
 import datetime as dt
 
-from core.extensions import db
-from core.models import LoginFailure, Role, User
+from core.accounts.models import LoginFailure, Role, User
+from core.web.extensions import db
 from tests.conftest import PASSWORD, csrf_token, log_in
 
 

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from core.models import Role
+from core.accounts.models import Role
 from tests.conftest import PASSWORD
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -23,7 +23,7 @@ PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08
 def no_shared_connections(app):
     """The live server forks: it must not inherit the parent's open database
     connections (PostgreSQL connections cannot be shared across processes)."""
-    from core.extensions import db
+    from core.web.extensions import db
     with app.app_context():
         db.engine.dispose()
     yield

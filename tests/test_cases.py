@@ -9,8 +9,10 @@ import zipfile
 import pytest
 from pypdf import PdfReader
 
-from core.extensions import db
-from core.models import AuditEvent, Case, EvidenceEntry, Role
+from core.accounts.models import Role
+from core.cases.models import Case, EvidenceEntry
+from core.web.audit import AuditEvent
+from core.web.extensions import db
 from tests.conftest import csrf_token, log_in
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -306,7 +308,7 @@ def test_admins_create_and_deactivate_accounts(app, admin_client):
                                                    "password": "a long password"})
     assert log_in(app.test_client(), "nouvelle@example.org", "a long password").status_code == 302
     with app.app_context():
-        from core.models import User
+        from core.accounts.models import User
         user_id = db.session.scalar(db.select(User.id).filter_by(email="nouvelle@example.org"))
     page = admin_client.get("/admin/utilisateurs").get_data(as_text=True)
     admin_client.post(f"/admin/utilisateurs/{user_id}/deactivate", data={"csrf_token": csrf_token(page), "role": "benevole"})

@@ -4,7 +4,7 @@ import importlib.metadata
 import pytest
 
 from core import create_app
-from core.conformance import check_plugin
+from core.plugins.conformance import check_plugin
 from tests.conftest import app_config, yaml_plugin_source
 
 INSTALLED = sorted(ep.name for ep in importlib.metadata.entry_points(group="permanence.plugins")) + ["national"]
@@ -18,8 +18,8 @@ def test_every_installed_plugin_passes_the_kit(app, name):
 def test_a_plugin_answering_for_a_departement_it_does_not_claim_is_reported(install_plugin, db_url):
     install_plugin("sloppy", '''
         import datetime
-        from core.facts import Departement, Resource
-        from core.plugin_kit import hookimpl
+        from core.plugins.facts import Departement, Resource
+        from core.plugins.kit import hookimpl
 
         class Sloppy:
             @hookimpl
@@ -55,8 +55,8 @@ def test_a_plugin_with_no_departement_is_reported(install_plugin, db_url):
 def test_a_plugin_that_raises_is_reported_not_crashing_the_kit(install_plugin, db_url):
     install_plugin("raising", '''
         import datetime
-        from core.facts import Departement
-        from core.plugin_kit import hookimpl
+        from core.plugins.facts import Departement
+        from core.plugins.kit import hookimpl
 
         class Raising:
             @hookimpl

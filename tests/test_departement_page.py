@@ -1,9 +1,9 @@
 """The département page: local facts with their sources, freshness and the PAN rule."""
 import datetime as dt
 
-from core.dates import add_months, is_stale
-from core.facts import PanVector
-from core.pan import pan_compliance
+from core.plugins.facts import PanVector
+from core.rules.dates import add_months, is_stale
+from core.rules.pan import pan_compliance
 
 
 def test_the_page_shows_each_fact_with_its_source_spelled_out(benevole_client):

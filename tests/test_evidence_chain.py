@@ -1,7 +1,7 @@
 """The hash chain and the ladder progress, in pure Python."""
 import datetime as dt
 
-from core.evidence import GENESIS, EntryRecord, sniff_media_type, verify_chain
+from core.cases.evidence import GENESIS, EntryRecord, sniff_media_type, verify_chain
 from core.rules import load_rules
 from core.rules.progress import LoggedFact, ladder_progress, refere_readiness
 

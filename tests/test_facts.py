@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from core.facts import FactError, PanVector, Phone, load_facts_file
+from core.plugins.facts import FactError, PanVector, Phone, load_facts_file
 
 CHECKED = dt.date(2025, 1, 23)
 
@@ -78,7 +78,7 @@ def test_digital_and_non_digital_pan_vectors():
 
 
 def test_a_seed_citation_is_spelled_out_for_volunteers():
-    from core.sources import describe_source
+    from core.rules.sources import describe_source
     assert describe_source("seed 001, §2.1.2") == (
         "Guide ASTI Calvados, « la dématérialisation des procédures en droit des étrangers et de la "
         "nationalité » (mis à jour le 23 janvier 2025), §2.1.2")
@@ -93,7 +93,7 @@ def test_a_value_with_a_trailing_newline_is_refused():
 
 
 def test_the_insee_pattern_accepts_exactly_the_named_departements():
-    from core.departements import NAMES
-    from core.facts import INSEE_DEPARTEMENT
+    from core.plugins.departements import NAMES
+    from core.plugins.facts import INSEE_DEPARTEMENT
     candidates = {f"{n:02d}" for n in range(0, 100)} | {f"{n}" for n in range(970, 980)} | {"2A", "2B", "20"}
     assert {code for code in candidates if INSEE_DEPARTEMENT.fullmatch(code)} == set(NAMES)

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from core import create_app, hookspecs
-from core.conformance import HOOK_RESULTS
-from core.facts import LetterTemplate
+from core import create_app
+from core.plugins import hookspecs
+from core.plugins.conformance import HOOK_RESULTS
+from core.plugins.facts import LetterTemplate
 from tests.conftest import app_config, yaml_plugin_source
 
 HOOKS = sorted(name for name, value in vars(hookspecs).items()
@@ -44,7 +45,7 @@ def test_the_conformance_kit_knows_what_every_hook_returns(hook):
 
 @pytest.fixture
 def facts(app):
-    from core.plugin_state import local_facts
+    from core.plugins.state import local_facts
     with app.app_context():
         yield local_facts()
 
@@ -113,7 +114,7 @@ def test_tribunal_hook_gives_the_competent_tribunal_of_each_departement(facts, i
     """})
     app = create_app(app_config(db_url))
     with app.app_context():
-        from core.plugin_state import local_facts
+        from core.plugins.state import local_facts
         assert local_facts().tribunal("69").name == "Tribunal administratif de test"
 
 
@@ -137,11 +138,11 @@ def test_letter_templates_hook_gives_a_plugins_own_letters(install_plugin, db_ur
     })
     app = create_app(app_config(db_url))
     with app.app_context():
-        from core.plugin_state import local_facts
-        (letter,) = local_facts().letter_templates("69")
+        from core.plugins.state import local_facts
+        (letter,) = local_facts().local_letter_templates("69")
         assert isinstance(letter, LetterTemplate) and letter.kind == "email"
         assert letter.template.read_text(encoding="utf-8") == "Madame, Monsieur, …"
-        assert local_facts().letter_templates("33") == []
+        assert local_facts().local_letter_templates("33") == []
 
 
 def test_blockage_kinds_hook_gives_a_plugins_local_kinds(install_plugin, db_url):
@@ -153,7 +154,7 @@ def test_blockage_kinds_hook_gives_a_plugins_local_kinds(install_plugin, db_url)
     """})
     app = create_app(app_config(db_url))
     with app.app_context():
-        from core.plugin_state import local_facts
+        from core.plugins.state import local_facts
         (kind,) = local_facts().blockage_kinds("69")
         assert (kind.slug, kind.label) == ("rdv-guichet-lyon", "Guichet fermé sans préavis")
         assert local_facts().blockage_kinds("33") == []

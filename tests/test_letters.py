@@ -12,12 +12,14 @@ import uuid
 import pytest
 from pypdf import PdfReader
 
-from core import letters as L
-from core.cases import append_entry, assess_case
-from core.extensions import db
-from core.models import Case, Letter
-from core.pdf import render_pdf
-from core.plugin_state import local_facts
+from core.cases.models import Case
+from core.cases.service import append_entry, assess_case
+from core.letters import catalogue as C
+from core.letters import compose as L
+from core.letters.models import Letter
+from core.letters.pdf import render_pdf
+from core.plugins.state import local_facts
+from core.web.extensions import db
 from tests.conftest import csrf_token
 from tests.test_cases import PNG, add_entry, case_id, create_case, token
 
@@ -47,7 +49,8 @@ def make_case(departement, demarche="conjoint-de-francais", kind="renewal", **ex
 def test_every_letter_of_every_departement_has_its_recipient_date_object_and_bordereau(app, departement):
     with app.test_request_context():
         from flask_login import login_user
-        from core.models import User
+
+        from core.accounts.models import User
         user = User(email="v@example.org", name="Camille Volontaire", role="benevole", password_hash="x")
         db.session.add(user)
         db.session.flush()
@@ -57,7 +60,7 @@ def test_every_letter_of_every_departement_has_its_recipient_date_object_and_bor
         for demarche in ("conjoint-de-francais", "salarie"):
             case = make_case(departement, demarche)
             result = assess_case(case)
-            for spec in L.catalogue(facts, departement):
+            for spec in C.catalogue(facts, departement):
                 recipient, missing = L.recipient_for(spec, facts, departement)
                 if missing:
                     assert missing in ("prefecture-address", "prefecture-email"), (spec.slug, missing)
@@ -85,14 +88,15 @@ def test_every_letter_of_every_departement_has_its_recipient_date_object_and_bor
 def test_wkhtmltopdf_also_renders_every_calvados_letter_readably(app):
     with app.test_request_context():
         from flask_login import login_user
-        from core.models import User
+
+        from core.accounts.models import User
         user = User(email="v@example.org", name="Camille Volontaire", role="benevole", password_hash="x")
         db.session.add(user)
         db.session.flush()
         login_user(user)
         facts = local_facts()
         case = make_case("14")
-        for spec in L.catalogue(facts, "14"):
+        for spec in C.catalogue(facts, "14"):
             recipient, missing = L.recipient_for(spec, facts, "14")
             if missing or spec.kind == "email":
                 continue
@@ -111,7 +115,7 @@ def test_the_gironde_postal_filing_address_is_not_presented_as_published(app, be
     with app.test_request_context():
         facts = local_facts()
         assert not facts.substitution_modality("33").send_to
-        spec = next(s for s in L.catalogue(facts, "33") if s.slug == "probleme-anef")
+        spec = next(s for s in C.catalogue(facts, "33") if s.slug == "probleme-anef")
         recipient, missing = L.recipient_for(spec, facts, "33")
         assert missing is None and recipient.caution == "substitution-address"
     case = case_id(create_case(benevole_client, departement="33", demarche="conjoint-de-francais"))
@@ -249,7 +253,8 @@ def test_nothing_typed_in_a_case_reaches_a_local_file_or_the_network(app, local_
     hostile = HOSTILE.format(server=local_server)
     with app.test_request_context():
         from flask_login import login_user
-        from core.models import User
+
+        from core.accounts.models import User
         user = User(email="v@example.org", name=hostile[:120], role="benevole", password_hash="x")
         db.session.add(user)
         db.session.flush()
@@ -258,7 +263,7 @@ def test_nothing_typed_in_a_case_reaches_a_local_file_or_the_network(app, local_
         case.person_name = hostile[:120]
         case.nationality = hostile[:80]
         facts = local_facts()
-        spec = next(s for s in L.catalogue(facts, "14") if s.slug == "demande-api-courrier")
+        spec = next(s for s in C.catalogue(facts, "14") if s.slug == "demande-api-courrier")
         recipient, _ = L.recipient_for(spec, facts, "14")
         context = L.build_context(case, assess_case(case), facts, volunteer_name=hostile, pieces=[], urgency=hostile)
         context["recipient"] = recipient
@@ -284,7 +289,8 @@ def letter_text(app, case_fields, slug, departement="14", **flags):
     """The text of a letter for a case made of ``case_fields``, as the review step fills it."""
     with app.test_request_context():
         from flask_login import login_user
-        from core.models import User
+
+        from core.accounts.models import User
         user = User(email=f"v-{uuid.uuid4().hex[:6]}@example.org", name="Camille Volontaire", role="benevole",
                     password_hash="x")
         db.session.add(user)
@@ -292,7 +298,7 @@ def letter_text(app, case_fields, slug, departement="14", **flags):
         login_user(user)
         case = make_case(departement, **case_fields)
         facts = local_facts()
-        spec = next(s for s in L.catalogue(facts, departement) if s.slug == slug)
+        spec = next(s for s in C.catalogue(facts, departement) if s.slug == slug)
         context = L.build_context(case, assess_case(case), facts, volunteer_name="Camille", pieces=[], **flags)
         subject, body = L.render_text(spec, context)
         db.session.rollback()
@@ -392,25 +398,25 @@ def test_after_an_implicit_rejection_the_api_letter_says_it_does_not_stop_the_ti
 def test_recommendations_follow_what_is_held_the_rejection_and_the_local_postal_modality():
     from core.rules import Situation, assess, load_rules
     rules = load_rules()
-    specs = list(L.NATIONAL_LETTERS)
+    specs = C.national_letters()
     calvados = Situation(demarche="conjoint-de-francais", kind="renewal", permit="cst", expires_on=dt.date(2025, 1, 9),
                          filed_on=dt.date(2024, 11, 4), on=dt.date(2025, 1, 12))
     due = assess(rules, calvados)
-    assert [r.spec.slug for r in L.recommend(specs, due, set(), None)][:2] == ["demande-api-courriel",
+    assert [r.spec.slug for r in C.recommend(specs, due, set(), None)][:2] == ["demande-api-courriel",
                                                                              "demande-api-courrier"]
-    assert L.recommend(specs, due, {"api"}, None) == []  # an API still valid is held
+    assert C.recommend(specs, due, {"api"}, None) == []  # an API still valid is held
     rejected = assess(rules, Situation(**{**calvados.__dict__, "on": dt.date(2025, 3, 10)}))
-    assert "demande-api-courrier" not in [r.spec.slug for r in L.recommend(specs, rejected, set(), None)]
-    substitution = [r.spec.slug for r in L.recommend(specs, due, {"api"}, "substitution")]
+    assert "demande-api-courrier" not in [r.spec.slug for r in C.recommend(specs, rejected, set(), None)]
+    substitution = [r.spec.slug for r in C.recommend(specs, due, {"api"}, "substitution")]
     assert substitution == ["demande-substitution"]  # no « PROBLÈME ANEF » postal cover without a local modality
-    assert "probleme-anef" in [r.spec.slug for r in L.recommend(specs, due, {"api"}, "substitution",
+    assert "probleme-anef" in [r.spec.slug for r in C.recommend(specs, due, {"api"}, "substitution",
                                                                 postal_substitution=True)]
 
 
 def test_an_expired_api_held_brings_back_the_letter_asking_for_its_renewal(app, benevole_client):
     case = case_id(create_case(benevole_client))
     with app.app_context():
-        from core.models import HeldDocument
+        from core.cases.models import HeldDocument
         record = db.session.get(Case, case)
         record.documents.append(HeldDocument(kind="api", valid_until=dt.date.today() - dt.timedelta(days=1)))
         db.session.commit()
@@ -419,8 +425,8 @@ def test_an_expired_api_held_brings_back_the_letter_asking_for_its_renewal(app, 
 
 
 def test_every_permit_has_a_label_on_the_pages_and_a_name_in_the_letters():
+    from core.assessment.views import PERMIT_LABELS
     from core.rules import PERMITS
-    from core.views.assessment import PERMIT_LABELS
     assert set(PERMITS) == set(PERMIT_LABELS) == set(L.LETTER_PERMIT_NAMES)
 
 

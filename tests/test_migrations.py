@@ -5,7 +5,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
 from core import create_app
-from core.extensions import db
+from core.web.extensions import db
 from tests.conftest import app_config
 
 

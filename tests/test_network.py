@@ -8,10 +8,13 @@ import zipfile
 import pytest
 from pypdf import PdfReader
 
-from core.demo import seed_demo_cases
-from core.extensions import db
-from core.models import AnonymousCase, AuditEvent, Case, Role, User
-from core.stats import merge_csv
+from core.accounts.models import Role, User
+from core.cases.demo import seed_demo_cases
+from core.cases.models import Case
+from core.stats.counts import merge_csv
+from core.stats.models import AnonymousCase
+from core.web.audit import AuditEvent
+from core.web.extensions import db
 from tests.conftest import csrf_token, log_in
 from tests.test_cases import PNG, add_entry, case_id, create_case
 
@@ -78,7 +81,7 @@ def test_exports_of_several_instances_merge_into_the_same_format(app, tmp_path):
     assert result.exit_code == 0 and "pan-injoignable,19,0" in result.output
     (tmp_path / "bad.csv").write_text("a,b\n1,2\n")
     assert app.test_cli_runner().invoke(args=["stats", "merge", str(tmp_path / "bad.csv")]).exit_code != 0
-    from core.stats import MergeError
+    from core.stats.counts import MergeError
     with pytest.raises(MergeError, match="already counted"):
         merge_csv([bordeaux, bordeaux], threshold=5)
     with pytest.raises(MergeError, match="different periods"):
@@ -90,7 +93,7 @@ def test_exports_of_several_instances_merge_into_the_same_format(app, tmp_path):
 def test_a_single_small_count_cannot_be_worked_out_from_the_total():
     from collections import Counter
 
-    from core.stats import withheld_keys
+    from core.stats.counts import withheld_keys
     assert withheld_keys(Counter({"14": 6, "33": 2, "13": 9}), 5) == {"33", "14"}
     assert withheld_keys(Counter({"14": 6, "33": 2, "13": 3}), 5) == {"33", "13"}
 
@@ -108,8 +111,8 @@ def test_retention_removes_exactly_the_expired_cases_and_keeps_their_counts(app,
     assert f"D-{ids[0]:05d}" in dry.output and f"D-{ids[1]:05d}" not in dry.output and "essai" in dry.output
     with app.app_context():
         assert db.session.get(Case, ids[0]) is not None
-    from pathlib import Path
     import hashlib
+    from pathlib import Path
     stored = list(Path(app.instance_path).rglob(hashlib.sha256(PNG).hexdigest()))
     assert stored
     result = runner.invoke(args=["retention", "run", "--today", "2025-02-01"])
@@ -183,8 +186,7 @@ def test_the_privacy_notice_is_public_in_french_and_english(client, language, wo
 
 def test_retention_also_deletes_cases_with_letters_and_erased_shells_without_counting_twice(app, benevole_client,
                                                                                             coordinator):
-    from core.letters import NATIONAL_LETTERS  # noqa: F401  (the letters table is part of the case)
-    from core.models import Letter
+    from core.letters.models import Letter
     letter_case = case_id(create_case(benevole_client, person_name="Avec courrier"))
     add_entry(benevole_client, letter_case, files=[("capture.png", PNG)])
     erased = case_id(create_case(benevole_client, person_name="Effacée"))

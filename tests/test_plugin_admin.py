@@ -1,14 +1,15 @@
 """Enabling and disabling plugins: stored in the database, effective on the
 next request, and a disabled plugin's hooks are never called."""
 from core import create_app
-from core.extensions import db
-from core.models import PluginState, Role
-from tests.conftest import csrf_token, log_in, app_config, yaml_plugin_source
+from core.accounts.models import Role
+from core.plugins.state import PluginState
+from core.web.extensions import db
+from tests.conftest import app_config, csrf_token, log_in, yaml_plugin_source
 
 SPY_PLUGIN = '''
     """Records every call, to prove a disabled plugin is never called."""
-    from core.facts import Departement
-    from core.plugin_kit import hookimpl
+    from core.plugins.facts import Departement
+    from core.plugins.kit import hookimpl
     import datetime
 
     CALLS = []

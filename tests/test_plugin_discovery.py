@@ -5,7 +5,7 @@ import importlib.metadata
 import pytest
 
 from core import create_app
-from core.registry import NATIONAL, DuplicateClaimError, PluginLoadError
+from core.plugins.registry import NATIONAL, DuplicateClaimError, PluginLoadError
 from tests.conftest import app_config, yaml_plugin_source
 
 RHONE_FACTS = """
@@ -62,7 +62,7 @@ def test_the_configuration_can_disable_one_of_two_conflicting_plugins(install_pl
     install_plugin("gironde-bis", yaml_plugin_source(), files={"facts.yaml": SECOND_GIRONDE_FACTS})
     app = create_app(app_config(db_url, DISABLED_PLUGINS=["gironde-bis"]))
     with app.app_context():
-        from core.plugin_state import local_facts
+        from core.plugins.state import local_facts
         assert local_facts().departement("33")[1].name == "gironde"
 
 
@@ -74,7 +74,7 @@ def test_a_plugin_that_fails_to_import_is_named_in_the_error(install_plugin, db_
 
 def test_a_plugin_with_an_unknown_hook_is_refused(install_plugin, db_url):
     install_plugin("typo", """
-        from core.plugin_kit import hookimpl
+        from core.plugins.kit import hookimpl
 
         class Plugin:
             @hookimpl
@@ -91,7 +91,7 @@ def test_a_departement_plugin_overrides_the_national_default(app):
     """Gironde has its arrêté préfectoral of 15 May 2023; Calvados has none,
     so it gets the national rule of the arrêté of 1 Aug 2023."""
     with app.app_context():
-        from core.plugin_state import local_facts
+        from core.plugins.state import local_facts
         facts = local_facts()
         assert "arrêté préfectoral de la Gironde du 15 mai 2023" in facts.substitution_modality("33").legal_basis
         national = facts.substitution_modality("14")

@@ -4,8 +4,8 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.dates import add_months
 from core.rules import anef_window, local_window, window_status
+from core.rules.dates import add_months
 
 dates = st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2030, 12, 31))
 

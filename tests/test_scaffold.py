@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from core import create_app
-from core.conformance import check_plugin
+from core.plugins.conformance import check_plugin
 from tests.conftest import app_config
 
 

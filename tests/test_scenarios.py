@@ -18,7 +18,7 @@ RULES = load_rules()
 SCENARIOS = Path(__file__).with_name("scenarios")
 #: Every warning code and deadline kind the pages can say (core/messages.py
 #: describes each one), so that a misspelt code in a scenario fails.
-_MESSAGES = (Path(__file__).parent.parent / "core" / "messages.py").read_text(encoding="utf-8")
+_MESSAGES = (Path(__file__).parent.parent / "core" / "web" / "messages.py").read_text(encoding="utf-8")
 
 
 def _codes(function: str) -> set[str]:

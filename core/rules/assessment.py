@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 
-from core.dates import add_months, end_of_franc_period, french_date
 from core.rules.catalogue import PERMITS, AnefEntry, Demarche, DocumentRights, EscalationStep, Note, Reminder, Rules
+from core.rules.dates import add_months, end_of_franc_period, french_date
 
 R431_3 = "CESEDA R.431-3 (préfecture ou sous-préfecture ; voie postale seulement si le préfet le prescrit)"
 R431_2 = "CESEDA R.431-2 al. 1 et annexe 9"

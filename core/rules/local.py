@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from core.facts import Departement, FilingChannel, LocalPitfall
-from core.registry import LocalFacts, PluginInfo
+from core.plugins.facts import Departement, FilingChannel, LocalPitfall
+from core.plugins.registry import LocalFacts, PluginInfo
 from core.rules.assessment import Assessment, Situation, Warning, assess
 from core.rules.catalogue import Rules
 

@@ -1,6 +1,6 @@
 """Calvados (14) : informations locales tirées du guide de l’ASTI Calvados (seed 001)."""
 from pathlib import Path
 
-from core.plugin_kit import DeclarativePlugin
+from core.plugins.kit import DeclarativePlugin
 
 plugin = DeclarativePlugin(Path(__file__).with_name("facts.yaml"))

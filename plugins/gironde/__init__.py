@@ -1,6 +1,6 @@
 """Gironde (33) : informations locales tirées de la formation de l’ASTI Bordeaux (seed 000)."""
 from pathlib import Path
 
-from core.plugin_kit import DeclarativePlugin
+from core.plugins.kit import DeclarativePlugin
 
 plugin = DeclarativePlugin(Path(__file__).with_name("facts.yaml"))

@@ -1,6 +1,6 @@
 """Provence-Alpes-Côte d’Azur (04, 05, 06, 13, 83, 84) : informations tirées de la fiche FAS PACA-Corse / ESPACE (seed 003)."""
 from pathlib import Path
 
-from core.plugin_kit import DeclarativePlugin
+from core.plugins.kit import DeclarativePlugin
 
 plugin = DeclarativePlugin(Path(__file__).with_name("facts.yaml"))

@@ -1,0 +1,118 @@
+"""Logging in and out, the user's own account, and the language switch."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import EmailField, HiddenField, PasswordField, SelectChoice, SelectField, SubmitField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+from core.accounts.authentication import authenticate
+from core.accounts.models import MIN_PASSWORD_LENGTH
+from core.web.extensions import db
+from core.web.security import public, safe_next_url
+
+bp = Blueprint("auth", __name__, template_folder="templates")
+
+#: Each language in its own name, as a language menu should show it.
+LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("Email address"), validators=[DataRequired(), Length(max=254)],
+                       render_kw={"autocomplete": "username", "autofocus": True})
+    password = PasswordField(_l("Password"), validators=[DataRequired()],
+                             render_kw={"autocomplete": "current-password"})
+    submit = SubmitField(_l("Log in"))
+
+
+class PasswordForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired()],
+                            render_kw={"autocomplete": "current-password"})
+    new = PasswordField(_l("New password"), validators=[
+        DataRequired(), Length(min=MIN_PASSWORD_LENGTH, message=_l(
+            "The password must be at least %(min)d characters long.", min=MIN_PASSWORD_LENGTH))],
+        render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField(_l("Repeat the new password"), validators=[
+        DataRequired(), EqualTo("new", message=_l("The two passwords differ."))],
+        render_kw={"autocomplete": "new-password"})
+    submit = SubmitField(_l("Change my password"))
+
+
+class LocaleForm(FlaskForm):
+    """The language menu at the top of every page."""
+
+    locale = SelectField(_l("Language"), choices=[SelectChoice(code, name, render_kw={"lang": code})
+                                                  for code, name in LANGUAGE_NAMES.items()])
+    next = HiddenField()
+    submit = SubmitField(_l("Change"))
+
+
+@bp.app_context_processor
+def language_menu():
+    from flask_babel import get_locale
+    return {"locale_form": LocaleForm(prefix="locale", locale=str(get_locale()),
+                                      next=request.full_path if request.query_string else request.path)}
+
+
+@bp.route("/connexion", methods=["GET", "POST"])
+@public
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(form.email.data, form.password.data, request.remote_addr)
+        if user is not None:
+            locale = session.get("locale")
+            session.clear()  # a fresh session: no fixation
+            session.permanent = True
+            if locale and not user.locale:
+                user.locale = locale
+                db.session.commit()
+            login_user(user)
+            return redirect(safe_next_url(request.args.get("next")) or url_for("main.index"))
+        minutes = current_app.config["LOGIN_LOCK_SECONDS"] // 60
+        flash(_("Wrong email address or password. After several failures, wait %(minutes)d minutes "
+                "before trying again.", minutes=minutes), "error")
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/deconnexion", methods=["POST"])
+def logout():
+    current_user.end_sessions()  # a copied session cookie stops working too
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You are logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/compte", methods=["GET", "POST"])
+def account():
+    form = PasswordForm(prefix="password")
+    if form.validate_on_submit():
+        if current_user.check_password(form.current.data):
+            current_user.set_password(form.new.data)  # ends the other sessions
+            db.session.commit()
+            login_user(current_user._get_current_object())  # keep this session, with the new token
+            flash(_("Your password has been changed. Your other sessions are closed."), "success")
+            return redirect(url_for("auth.account"))
+        form.current.errors.append(_("This is not your current password."))
+    from core.cases.calendar import CalendarForm
+    return render_template("auth/account.html", form=form, min_password_length=MIN_PASSWORD_LENGTH,
+                           calendar_form=CalendarForm())
+
+
+@bp.route("/langue", methods=["POST"])
+@public
+def set_locale():
+    form = LocaleForm(prefix="locale")
+    if form.validate_on_submit():
+        session["locale"] = form.locale.data
+        if current_user.is_authenticated:
+            current_user.locale = form.locale.data
+            db.session.commit()
+    return redirect(safe_next_url(form.next.data) or url_for("main.index"))

@@ -1,0 +1,119 @@
+"""The application factory: configuration, extensions, the national rules,
+the plugin registry, then one blueprint per area of the intranet."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from core import PROJECT_ROOT
+
+#: Every area with database tables: imported here so that the metadata (and
+#: Alembic) sees every table, whatever page is served first.
+MODEL_MODULES = ("core.accounts.models", "core.cases.models", "core.letters.models", "core.stats.models",
+                 "core.plugins.state", "core.web.audit")
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the application; ``config`` overrides the environment (tests)."""
+    import importlib
+
+    from core import cli
+    from core.accounts import views as accounts
+    from core.admin import views as admin
+    from core.api import views as api
+    from core.assessment import views as assessment
+    from core.cases import calendar
+    from core.cases import views as cases
+    from core.departements import views as departements
+    from core.letters import views as letters
+    from core.main import privacy
+    from core.main import views as main
+    from core.plugins.registry import PluginRegistry
+    from core.plugins.state import check_startup_claims
+    from core.rules import load_rules
+    from core.stats import views as stats
+    from core.web import errors, security
+    from core.web.config import check_production_safety, from_environment, normalise_database_url
+    from core.web.extensions import babel, csrf, db, migrate
+    from core.web.i18n import select_locale
+
+    for module in MODEL_MODULES:
+        importlib.import_module(module)
+    app = Flask("core", instance_relative_config=True,
+                template_folder=str(PROJECT_ROOT / "templates"),
+                static_folder=str(PROJECT_ROOT / "static"))
+    app.url_map.converters["int"] = security.BoundedIntConverter
+    app.config.from_mapping(from_environment())
+    if config:
+        app.config.from_mapping(config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = (
+            normalise_database_url(app.config["DATABASE_URL"])
+            or f"sqlite:///{Path(app.instance_path) / 'permanence.sqlite3'}")
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(PROJECT_ROOT / "translations"))
+    check_production_safety(app.config)
+    if app.config["PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"),
+                     render_as_batch=True, compare_type=True)
+    babel.init_app(app, locale_selector=select_locale)
+    app.extensions["permanence.rules"] = load_rules()  # a malformed rule stops the start here
+    app.extensions["permanence.registry"] = PluginRegistry(skip=app.config["DISABLED_PLUGINS"])
+    check_startup_claims(app)
+
+    security.init_app(app)  # before CSRF: anonymous requests go to the login page first
+    csrf.init_app(app)
+    for blueprint in (accounts.bp, main.bp, cases.bp, letters.bp, calendar.bp, assessment.bp, departements.bp, admin.bp,
+                      api.bp, stats.bp, privacy.bp):
+        app.register_blueprint(blueprint)
+    errors.init_app(app)
+    cli.init_app(app)
+    _template_helpers(app)
+    return app
+
+
+def _template_helpers(app: Flask) -> None:
+    import datetime as dt
+
+    from flask_babel import get_locale
+    from flask_babel import lazy_gettext as _l
+
+    from core.accounts.models import Role
+    from core.rules.dates import is_stale
+    from core.rules.sources import describe_source
+    from core.web.messages import file_size, long_date, long_datetime
+
+    role_labels = {Role.BENEVOLE: _l("volunteer (bénévole)"), Role.COORDINATEUR: _l("coordinator"),
+                   Role.ADMIN: _l("administrator")}
+
+    @app.context_processor
+    def inject():
+        today = dt.date.today()
+        return {"Role": Role, "today": today, "get_locale": get_locale,
+                "role_label": lambda role: role_labels[Role(role)],
+                "is_stale": lambda fact: is_stale(fact.checked_on, today, app.config["FACT_MAX_AGE_MONTHS"])}
+
+    # "1er novembre 2026" in French, "November 1, 2026" in English.
+    app.jinja_env.filters["long_date"] = long_date
+    app.jinja_env.filters["source"] = describe_source
+    app.jinja_env.filters["long_datetime"] = long_datetime
+    app.jinja_env.filters["filesize"] = file_size
+    app.jinja_env.filters["reject_key"] = lambda mapping, key: {k: v for k, v in mapping.items() if k != key}
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_foreign_keys(dbapi_connection, _record):
+    """SQLite ignores foreign keys unless asked, on every connection."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()

@@ -1,0 +1,182 @@
+"""A case file (dossier) and what hangs on it: the documents the person
+holds, the evidence log with its attachments, the stored deadlines, the
+blockages met.
+
+Timestamps are stored as naive UTC, the same on SQLite and PostgreSQL.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from sqlalchemy import CheckConstraint, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.web.extensions import db, utcnow
+
+
+class CaseStatus(enum.StrEnum):
+    OPEN = "open"
+    WAITING = "waiting"
+    CLOSED = "closed"
+
+
+class Case(db.Model):
+    """A dossier: the person's situation as the rules need it, and who follows it.
+
+    Only what the work needs about the person: a name or initials, an
+    optional AGDREF number, a nationality, a way to reach them, a note.
+    """
+
+    __tablename__ = "cases"
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'waiting', 'closed')", name="status"),
+        CheckConstraint("kind IN ('first', 'renewal')", name="kind"),
+        CheckConstraint("civility IN ('madame', 'monsieur')", name="civility"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_name: Mapped[str] = mapped_column(String(120), index=True)
+    #: "madame", "monsieur" or None: letters to the administration use it.
+    civility: Mapped[str | None] = mapped_column(String(10))
+    #: Only for a young person (R.431-5 2° and 3°) and the letters that need it.
+    birth_date: Mapped[dt.date | None]
+    agdref: Mapped[str | None] = mapped_column(String(10), index=True)
+    nationality: Mapped[str | None] = mapped_column(String(80))
+    contact: Mapped[str | None] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(db.Text)
+    departement: Mapped[str] = mapped_column(String(3), index=True)
+    demarche: Mapped[str] = mapped_column(String(60), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    permit: Mapped[str | None] = mapped_column(String(40))
+    expires_on: Mapped[dt.date | None]
+    filed_on: Mapped[dt.date | None]
+    anef_request_number: Mapped[str | None] = mapped_column(String(40))
+    favorable_decision_on: Mapped[dt.date | None]
+    ephoto_taken_on: Mapped[dt.date | None]
+    #: What the case records, so that a letter states it only then (None: not known).
+    request_complete: Mapped[bool | None]
+    #: Did the acknowledgement of the request state the voies et délais de recours?
+    remedies_stated: Mapped[bool | None]
+    status: Mapped[str] = mapped_column(String(10), default=CaseStatus.OPEN.value, index=True)
+    assigned_to_id: Mapped[int | None] = mapped_column(db.ForeignKey("users.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    closed_at: Mapped[dt.datetime | None]
+    #: Two volunteers saving the same case at once: the second is told, not overwritten.
+    version: Mapped[int] = mapped_column(default=1)
+    #: The head of the evidence chain (number of entries, last hash), so that
+    #: removing the last entries is detected too (core/cases.py, verify_case).
+    evidence_count: Mapped[int] = mapped_column(default=0)
+    evidence_head: Mapped[str | None] = mapped_column(String(64))
+    #: Set when the person's data was erased at their request: the case stays
+    #: as an empty shell whose log records the erasure, without the data.
+    erased_at: Mapped[dt.datetime | None]
+
+    assigned_to = db.relationship("User", foreign_keys=[assigned_to_id])
+    documents = db.relationship("HeldDocument", back_populates="case", cascade="all, delete-orphan",
+                                order_by="HeldDocument.id")
+    entries = db.relationship("EvidenceEntry", back_populates="case", cascade="all, delete-orphan",
+                              order_by="EvidenceEntry.sequence", foreign_keys="EvidenceEntry.case_id")
+    deadlines = db.relationship("CaseDeadline", back_populates="case", cascade="all, delete-orphan",
+                                order_by="CaseDeadline.date")
+    blockages = db.relationship("CaseBlockage", back_populates="case", cascade="all, delete-orphan",
+                                order_by="CaseBlockage.occurred_on")
+    letters = db.relationship("Letter", cascade="all, delete-orphan", overlaps="case")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def reference(self) -> str:
+        return f"D-{self.id:05d}"
+
+
+class HeldDocument(db.Model):
+    """A document the person holds now (ADD, API, récépissé…): state, not evidence."""
+
+    __tablename__ = "held_documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(db.ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    issued_on: Mapped[dt.date | None]
+    valid_until: Mapped[dt.date | None]
+    note: Mapped[str | None] = mapped_column(String(200))
+
+    case = db.relationship("Case", back_populates="documents")
+
+
+class EvidenceEntry(db.Model):
+    """One dated piece of the evidence log. Never edited nor deleted: a
+    correction is a new entry pointing to the one it corrects. Its hash
+    covers its content, its attachments' hashes and the previous entry's
+    hash (core/evidence.py)."""
+
+    __tablename__ = "evidence_entries"
+    __table_args__ = (db.UniqueConstraint("case_id", "sequence", name="uq_evidence_entries_case_sequence"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(db.ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    sequence: Mapped[int]
+    kind: Mapped[str] = mapped_column(String(40))
+    occurred_at: Mapped[dt.datetime]
+    recorded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    recorded_by: Mapped[str] = mapped_column(String(254))
+    summary: Mapped[str] = mapped_column(db.Text)
+    url: Mapped[str | None] = mapped_column(String(2000))
+    reference: Mapped[str | None] = mapped_column(String(200))
+    result: Mapped[str | None] = mapped_column(String(40))
+    corrects_id: Mapped[int | None] = mapped_column(db.ForeignKey("evidence_entries.id"))
+    previous_hash: Mapped[str] = mapped_column(String(64))
+    entry_hash: Mapped[str] = mapped_column(String(64))
+
+    case = db.relationship("Case", back_populates="entries", foreign_keys=[case_id])
+    corrects = db.relationship("EvidenceEntry", remote_side=[id])
+    attachments = db.relationship("Attachment", back_populates="entry", cascade="all, delete-orphan",
+                                  order_by="Attachment.id")
+
+
+class Attachment(db.Model):
+    """A file attached to an evidence entry, stored outside the static
+    folder under its SHA-256 and served only to logged-in users."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(db.ForeignKey("evidence_entries.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+
+    entry = db.relationship("EvidenceEntry", back_populates="attachments")
+
+
+class CaseDeadline(db.Model):
+    """The dates that matter for a case, recomputed by the rules at each change
+    (and daily by `flask --app core cases refresh-deadlines`), so that the
+    dashboard and the calendars are plain queries."""
+
+    __tablename__ = "case_deadlines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(db.ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    date: Mapped[dt.date] = mapped_column(index=True)
+    legal_basis: Mapped[str] = mapped_column(String(400))
+
+    case = db.relationship("Case", back_populates="deadlines")
+
+
+class CaseBlockage(db.Model):
+    """A blockage met on a case (taxonomy: core/rules/data/blockages.yaml)."""
+
+    __tablename__ = "case_blockages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(db.ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(60), index=True)
+    occurred_on: Mapped[dt.date]
+    recorded_by: Mapped[str] = mapped_column(String(254))
+
+    case = db.relationship("Case", back_populates="blockages")

@@ -1,0 +1,83 @@
+"""Keeping no personal data longer than needed: a closed case's data is
+deleted after a configurable period (default 24 months after closing), and a
+person's data is erased on request; only the anonymous counts remain."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import current_app
+
+from core.cases import service
+from core.cases.models import Attachment, Case
+from core.rules.dates import add_months
+from core.stats.counts import anonymous_record
+from core.web.audit import audit
+from core.web.extensions import db, utcnow
+
+
+def expired_cases(today: dt.date) -> list[Case]:
+    months = current_app.config["RETENTION_MONTHS"]
+    closed = db.session.scalars(db.select(Case).where(Case.status == "closed", Case.closed_at.is_not(None))).all()
+    return [case for case in closed if add_months(case.closed_at.date(), months) <= today]
+
+
+def _delete_files(digests: set[str]) -> None:
+    """Remove the stored files no remaining entry refers to."""
+    for digest in digests:
+        still_used = db.session.scalar(db.select(db.func.count(Attachment.id)).where(Attachment.sha256 == digest))
+        path = service.attachment_path(digest)
+        if not still_used and path.exists():
+            path.unlink()
+
+
+def _digests(case: Case) -> set[str]:
+    return {a.sha256 for entry in case.entries for a in entry.attachments}
+
+
+def delete_for_retention(case: Case, today: dt.date) -> None:
+    if case.erased_at is None:  # an erased shell was already counted when it was erased
+        db.session.add(anonymous_record(case, "retention", today))
+    digests, reference = _digests(case), case.reference
+    for letter in list(case.letters):  # letters point to evidence entries: they go first
+        db.session.delete(letter)
+    db.session.flush()
+    db.session.expire(case, ["letters"])
+    db.session.delete(case)
+    audit("retention.delete", None, reference, commit=False)
+    db.session.commit()
+    _delete_files(digests)
+
+
+class AlreadyErased(ValueError):
+    pass
+
+
+def erase_person(case: Case, today: dt.date, by: str) -> None:
+    """The person's data goes; the case stays as a shell whose evidence log
+    now holds one entry saying that an erasure happened, without the data."""
+    if case.erased_at is not None:
+        raise AlreadyErased(case.reference)
+    db.session.add(anonymous_record(case, "erasure", today))
+    digests = _digests(case)
+    for letter in list(case.letters):
+        db.session.delete(letter)
+    db.session.flush()
+    for entry in list(case.entries):
+        db.session.delete(entry)
+    for document in list(case.documents):
+        db.session.delete(document)
+    case.blockages.clear()
+    case.deadlines.clear()
+    case.person_name, case.agdref, case.nationality, case.contact, case.note = "[effacé]", None, None, None, None
+    case.civility = case.birth_date = case.request_complete = case.remedies_stated = None
+    case.anef_request_number = None
+    case.expires_on = case.filed_on = case.favorable_decision_on = case.ephoto_taken_on = case.permit = None
+    case.status, case.erased_at = "closed", utcnow()
+    case.closed_at = case.closed_at or utcnow()
+    case.evidence_count, case.evidence_head = 0, None
+    db.session.flush()
+    service.append_entry(case, kind="erasure", occurred_at=utcnow(), by=by,
+                         summary="Données personnelles effacées à la demande de la personne (RGPD, article 17).")
+    audit("person.erase", case)
+    _delete_files(digests)
+

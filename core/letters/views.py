@@ -1,0 +1,179 @@
+"""Letters of a case: choose, fill, review and edit, then generate the PDF
+(or the email), kept with the case and in its evidence log."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectMultipleField, StringField, SubmitField, TextAreaField, widgets
+from wtforms.validators import Length, Optional
+
+from core.cases import service
+from core.cases.views import get_case
+from core.letters import compose
+from core.letters.catalogue import catalogue, recommended_letters
+from core.letters.compose import build_context, build_eml, letter_html, mailto, recipient_for, remaining_todos
+from core.letters.models import Letter
+from core.letters.pdf import PdfEngineError, render_pdf
+from core.plugins.state import local_facts
+from core.web import messages
+from core.web.audit import audit
+from core.web.extensions import db
+
+bp = Blueprint("letters", __name__, url_prefix="/dossiers/<int:case_id>/courriers", template_folder="templates")
+
+
+class CheckboxList(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class LetterForm(FlaskForm):
+    pieces = CheckboxList(_l("Evidence to attach (bordereau)"), coerce=int, validators=[Optional()])
+    grounds = CheckboxList(_l("Rights harmed (to link to the person's situation)"), validators=[Optional()])
+    urgency = TextAreaField(_l("Why it is urgent (in a few words)"), validators=[Optional(), Length(max=2000)])
+    person_in_copy = BooleanField(_l("The person is in copy of this message"))
+    anef_checked = BooleanField(_l("I checked the ANEF account today: no attestation is available"))
+    confirmation_attached = BooleanField(_l("The confirmation de dépôt is attached"))
+    recipient_checked = BooleanField(_l("I checked this address against the préfecture's own text"))
+    subject = StringField(_l("Object"), validators=[Optional(), Length(max=300)])
+    body = TextAreaField(_l("Text of the letter"), validators=[Optional(), Length(max=40000)],
+                         render_kw={"rows": 22})
+    prepare = SubmitField(_l("Prepare the text"))
+    generate = SubmitField(_l("Generate"))
+
+
+def _spec(case, slug):
+    spec = next((s for s in catalogue(local_facts(), case.departement) if s.slug == slug), None)
+    if spec is None:
+        abort(404)
+    return spec
+
+
+@bp.route("")
+def index(case_id):
+    case = get_case(case_id)
+    facts = local_facts()
+    result = service.assess_case(case)
+    channel = result.assessment.channel.kind
+    recommended = recommended_letters(case, result)
+    first = {item.spec.slug for item in recommended}
+    rows = []
+    for spec in catalogue(facts, case.departement):
+        _recipient, missing = recipient_for(spec, facts, case.departement)
+        if spec.slug not in first:
+            rows.append((spec, missing, channel in spec.channels))
+    missing_for = {item.spec.slug: recipient_for(item.spec, facts, case.departement)[1] for item in recommended}
+    letters = db.session.scalars(db.select(Letter).where(Letter.case_id == case.id)
+                                 .order_by(Letter.created_at.desc())).all()
+    return render_template("letters/index.html", case=case, rows=rows, letters=letters, messages=messages,
+                           mailto=mailto, recommended=recommended, missing_for=missing_for)
+
+
+@bp.route("/<slug>", methods=["GET", "POST"])
+def prepare(case_id, slug):
+    case = get_case(case_id)
+    spec = _spec(case, slug)
+    facts = local_facts()
+    recipient, missing = recipient_for(spec, facts, case.departement)
+    rules = current_app.extensions["permanence.rules"]
+    form = LetterForm()
+    form.pieces.choices = [(e.id, f"#{e.sequence} – {messages.evidence_kind_label(e.kind)} – "
+                                  f"{messages.long_date(e.occurred_at.date())}") for e in case.entries]
+    form.grounds.choices = [(g.slug, g.title) for g in rules.legal_grounds.values()]
+    if missing:  # said before anything is generated, not printed as an empty address
+        return render_template("letters/prepare.html", case=case, spec=spec, form=form, missing=missing,
+                               messages=messages, stage="missing"), 409
+    result = service.assess_case(case)
+    route = result.assessment.court_route
+    if spec.purpose == "refere" and route is not None and route.kind != "refere-mesures-utiles":
+        # Once an implicit rejection exists, L.521-3 is not the route: say which one is.
+        return render_template("letters/prepare.html", case=case, spec=spec, form=form, route=route,
+                               messages=messages, stage="wrong-route"), 409
+    stage, todos, status = "choose", [], 200
+    if form.validate_on_submit():
+        context = _context(case, result, facts, recipient, form)
+        if form.prepare.data or not form.body.data:
+            form.subject.data, form.body.data = compose.render_text(spec, context)
+            stage = "review"
+        else:
+            form.subject.data = " ".join((form.subject.data or "").split())  # one line, as an email subject must be
+            todos = remaining_todos(form.subject.data, form.body.data)
+            if recipient.caution and not form.recipient_checked.data:
+                form.recipient_checked.errors = list(form.recipient_checked.errors) + [
+                    _("Check the address against the préfecture's own text first.")]
+            if todos or not form.subject.data or form.recipient_checked.errors:
+                stage, status = "review", 400
+            else:
+                try:
+                    letter = _generate(case, spec, context, recipient, form)
+                except PdfEngineError as error:
+                    flash(_("The PDF could not be generated: %(error)s", error=str(error)), "error")
+                    stage, status = "review", 503
+                else:
+                    flash(_("“%(title)s” generated and added to the evidence log.", title=spec.title), "success")
+                    return redirect(url_for("letters.index", case_id=case.id, _anchor=f"courrier-{letter.id}"))
+    elif request.method == "POST":
+        stage, status = "choose", 400
+    return render_template("letters/prepare.html", case=case, spec=spec, form=form, recipient=recipient,
+                           stage=stage, todos=todos, messages=messages,
+                           form_has_errors=bool(form.errors or todos)), status
+
+
+def _context(case, result, facts, recipient, form):
+    chosen = set(form.pieces.data or [])
+    pieces = [e for e in case.entries if e.id in chosen]
+    rules = current_app.extensions["permanence.rules"]
+    grounds = [rules.legal_grounds[slug] for slug in (form.grounds.data or []) if slug in rules.legal_grounds]
+    context = build_context(case, result, facts, volunteer_name=current_user.name, pieces=pieces, grounds=grounds,
+                            urgency=(form.urgency.data or "").strip(), person_in_copy=form.person_in_copy.data,
+                            confirmation_attached=form.confirmation_attached.data,
+                            anef_checked=form.anef_checked.data)
+    context["recipient"] = recipient
+    return context
+
+
+def _generate(case, spec, context, recipient, form):
+    subject, body = form.subject.data, form.body.data
+    stamp = dt.date.today().isoformat()
+    if spec.kind == "email":
+        files = [(a.filename, a.media_type, service.attachment_path(a.sha256).read_bytes())
+                 for piece in context["pieces"] for a in piece["entry"].attachments
+                 if service.attachment_path(a.sha256).is_file()]  # a missing file: the log's verification says so
+        data = build_eml(spec, subject, body, context, files)
+        upload = service.Upload(f"{spec.slug}-{stamp}.eml", data, "message/rfc822")
+        engine = None
+    else:
+        engine = compose.engine()
+        data = render_pdf(letter_html(spec, subject, body, context), engine=engine)
+        upload = service.check_upload(f"{spec.slug}-{stamp}.pdf", data)
+    entry = service.append_entry(case, kind="letter-generated", occurred_at=service.utcnow(),
+                                 summary=f"{spec.title} – {subject}", by=current_user.email,
+                                 reference=recipient.email or None, uploads=[upload])
+    letter = Letter(case_id=case.id, slug=spec.slug, title=spec.title, kind=spec.kind, subject=subject, body=body,
+                    recipient="\n".join(recipient.lines + ([recipient.email] if recipient.email else [])),
+                    file_name=upload.filename, media_type=upload.media_type, sha256=entry.attachments[0].sha256,
+                    engine=engine, created_by=current_user.email, entry_id=entry.id)
+    db.session.add(letter)
+    audit("letter.generate", case, f"{spec.slug} {letter.sha256[:12]}", commit=False)
+    db.session.commit()
+    return letter
+
+
+@bp.route("/archives/<int:letter_id>")
+def download(case_id, letter_id):
+    case = get_case(case_id)
+    letter = db.session.get(Letter, letter_id)
+    if letter is None or letter.case_id != case.id:
+        abort(404)
+    path = service.attachment_path(letter.sha256)
+    if not path.is_file():
+        abort(404)
+    audit("letter.download", case, letter.file_name)
+    return Response(path.read_bytes(), mimetype=letter.media_type, headers={
+        "Content-Disposition": f'attachment; filename="{letter.file_name}"', "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "private, no-store"})

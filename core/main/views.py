@@ -1,0 +1,30 @@
+"""The home page: the deadlines of the coming days first, then the départements."""
+import datetime as dt
+
+from flask import Blueprint, render_template, request
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from core.cases.models import Case, CaseDeadline
+from core.plugins.state import local_facts
+from core.web import messages
+from core.web.extensions import db
+
+bp = Blueprint("main", __name__, template_folder="templates")
+
+HORIZON_DAYS = 30
+
+
+@bp.route("/")
+def index():
+    today = dt.date.today()
+    query = (db.select(CaseDeadline, Case).join(Case)
+             .where(Case.status != "closed", CaseDeadline.date >= today,
+                    CaseDeadline.date <= today + dt.timedelta(days=HORIZON_DAYS))
+             .order_by(CaseDeadline.date, Case.id))
+    mine = request.args.get("mine") == "1"
+    if mine:
+        query = query.where(Case.assigned_to_id == current_user.id)
+    upcoming = db.session.execute(query.options(selectinload(Case.assigned_to)).limit(100)).all()
+    return render_template("main/index.html", departements=local_facts().departements(), upcoming=upcoming,
+                           mine=mine, today=today, horizon=HORIZON_DAYS, messages=messages)

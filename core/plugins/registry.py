@@ -1,0 +1,255 @@
+"""Discovery of the plugins and the calls to their hooks, without Flask.
+
+Plugins are found through the ``permanence.plugins`` entry-point group only:
+the in-tree ``gironde``, ``calvados`` and ``paca`` plugins are declared in
+``pyproject.toml`` exactly as an external package would declare its own.
+
+The registry knows every *installed* plugin. Which ones are *enabled* is a
+runtime decision stored in the database (:mod:`core.plugin_state`); every
+hook call goes through :class:`LocalFacts`, built for one enabled set, whose
+hook callers leave the disabled plugins out, so their code is never run.
+"""
+from __future__ import annotations
+
+import importlib.metadata
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pluggy
+
+from core.plugins import hookspecs
+from core.plugins.facts import Departement
+
+ENTRY_POINT_GROUP = "permanence.plugins"
+#: The national defaults: always enabled, always answering last.
+NATIONAL = "national"
+
+
+class PluginError(Exception):
+    """A plugin cannot be loaded or conflicts with another one."""
+
+
+class PluginLoadError(PluginError):
+    def __init__(self, name: str, detail: str):
+        self.name, self.detail = name, detail
+        super().__init__(f"plugin '{name}' cannot be loaded: {detail} "
+                         f"(to start without it: PERMANENCE_DISABLED_PLUGINS={name})")
+
+
+class DuplicateClaimError(PluginError):
+    """Two enabled plugins say they cover the same département."""
+
+    def __init__(self, code: str, plugins: tuple[str, str]):
+        self.code, self.plugins = code, tuple(sorted(plugins))
+        first, second = self.plugins
+        super().__init__(
+            f"département {code} is claimed by two enabled plugins, '{first}' and '{second}'; "
+            f"disable one of them (flask --app core plugins disable NAME, or set "
+            f"PERMANENCE_DISABLED_PLUGINS=NAME if the application cannot start)")
+
+
+@dataclass(frozen=True)
+class PluginInfo:
+    """What the administration pages show about an installed plugin."""
+
+    name: str
+    version: str
+    distribution: str
+    entry_point: str
+    description: str
+    departements: tuple[Departement, ...]
+    always_enabled: bool = False
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(d.code for d in self.departements)
+
+
+def discover_entry_points() -> list[importlib.metadata.EntryPoint]:
+    return sorted(importlib.metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda ep: ep.name)
+
+
+class PluginRegistry:
+    """The plugin manager of one application (never a global)."""
+
+    def __init__(self, entry_points: Iterable[importlib.metadata.EntryPoint] | None = None,
+                 skip: Iterable[str] = ()):
+        """``skip``: plugins not even imported (PERMANENCE_DISABLED_PLUGINS), so
+        that a broken or rival package cannot stop the application."""
+        self._pm = pluggy.PluginManager(hookspecs.PROJECT_NAME)
+        self._pm.add_hookspecs(hookspecs)
+        self._objects: dict[str, object] = {}
+        self.plugins: dict[str, PluginInfo] = {}
+        self._facts_cache: dict[frozenset[str], LocalFacts] = {}
+
+        # Registered first so that pluggy, which calls implementations in
+        # reverse registration order, asks it last: any département overrides it.
+        from core.plugins import national
+        self._register(NATIONAL, national.plugin, version=_version("permanence"), distribution="permanence",
+                       entry_point="core.plugins.national:plugin", always_enabled=True)
+        skip = frozenset(skip) - {NATIONAL}
+        #: Installed plugins left unloaded by configuration.
+        self.skipped: list[str] = []
+        for entry_point in (discover_entry_points() if entry_points is None else entry_points):
+            if entry_point.name in skip:
+                self.skipped.append(entry_point.name)
+                continue
+            if entry_point.name in self._objects:
+                raise PluginLoadError(entry_point.name, "another installed package already uses this name")
+            try:
+                plugin = entry_point.load()
+            except Exception as exc:  # any import error of third-party code
+                raise PluginLoadError(entry_point.name, f"{entry_point.value}: {type(exc).__name__}: {exc}") from exc
+            dist = getattr(entry_point, "dist", None)
+            self._register(entry_point.name, plugin,
+                           version=dist.version if dist else "?",
+                           distribution=dist.metadata["Name"] if dist else "?",
+                           entry_point=entry_point.value)
+        try:
+            self._pm.check_pending()
+        except pluggy.PluginValidationError as exc:
+            raise PluginLoadError(self._pm.get_name(exc.plugin) or "?", str(exc)) from exc
+
+    def _register(self, name, plugin, *, version, distribution, entry_point, always_enabled=False):
+        try:
+            self._pm.register(plugin, name=name)
+        except (ValueError, pluggy.PluginValidationError) as exc:
+            raise PluginLoadError(name, str(exc)) from exc
+        self._objects[name] = plugin
+        try:
+            departements = list(self.call_one(name, "permanence_departements") or [])
+        except Exception as exc:  # third-party code
+            raise PluginLoadError(name, f"permanence_departements raised {type(exc).__name__}: {exc}") from exc
+        for departement in departements:
+            if not isinstance(departement, Departement):
+                raise PluginLoadError(name, f"permanence_departements returned {departement!r}, "
+                                            "not a core.facts.Departement")
+        module = sys.modules.get(entry_point.split(":")[0])
+        description = ((module.__doc__ if module else None) or "").strip().split("\n")[0]
+        self.plugins[name] = PluginInfo(name=name, version=version, distribution=distribution,
+                                        entry_point=entry_point, description=description,
+                                        departements=tuple(sorted(departements, key=lambda d: d.code)),
+                                        always_enabled=always_enabled)
+
+    # --- enabled sets -------------------------------------------------
+
+    def normalise_enabled(self, enabled: Iterable[str]) -> frozenset[str]:
+        """Keep the installed names, and always the national defaults."""
+        return frozenset(name for name in enabled if name in self.plugins) | {NATIONAL}
+
+    def conflicts(self, enabled: Iterable[str]) -> list[DuplicateClaimError]:
+        claimed: dict[str, str] = {}
+        found = []
+        for name in sorted(self.normalise_enabled(enabled)):
+            for code in self.plugins[name].codes:
+                if code in claimed:
+                    found.append(DuplicateClaimError(code, (claimed[code], name)))
+                else:
+                    claimed[code] = name
+        return found
+
+    def check_claims(self, enabled: Iterable[str]) -> None:
+        """Raise the first :class:`DuplicateClaimError` among ``enabled``."""
+        found = self.conflicts(enabled)
+        if found:
+            raise found[0]
+
+    def facts(self, enabled: Iterable[str]) -> LocalFacts:
+        key = self.normalise_enabled(enabled)
+        if key not in self._facts_cache:
+            self._facts_cache[key] = LocalFacts(self, key)
+        return self._facts_cache[key]
+
+    def plugin_object(self, name: str) -> object:
+        return self._objects[name]
+
+    def implemented_hooks(self, name: str) -> set[str]:
+        return {caller.name for caller in self._pm.get_hookcallers(self._objects[name]) or []}
+
+    def hook_names(self) -> list[str]:
+        return [name for name in dir(self._pm.hook) if name.startswith("permanence_")]
+
+    def hook_caller(self, hook: str, only: Iterable[str]):
+        """``hook`` called through pluggy for the plugins named in ``only``:
+        pluggy passes each implementation the arguments it asks for, and
+        the others are never run."""
+        keep = frozenset(only)
+        return self._pm.subset_hook_caller(hook, remove_plugins=[plugin for name, plugin in self._objects.items()
+                                                                 if name not in keep])
+
+    def call_one(self, name: str, hook: str, **kwargs):
+        """Call one plugin's implementation of ``hook`` through pluggy
+        (registration, conformance kit)."""
+        answers = self.hook_caller(hook, only=[name])(**kwargs)
+        if getattr(self._pm.hook, hook).spec.opts.get("firstresult"):
+            return answers
+        return answers[0] if answers else None  # pluggy leaves out a None answer
+
+
+def _version(distribution: str) -> str:
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+        return "?"
+
+
+class LocalFacts:
+    """The local facts as seen through the enabled plugins only."""
+
+    def __init__(self, registry: PluginRegistry, enabled: frozenset[str]):
+        self.registry = registry
+        self.enabled = enabled
+        self._hooks = {hook: registry.hook_caller(hook, only=enabled) for hook in registry.hook_names()}
+        # The same hooks without the national defaults: what the département plugins say themselves.
+        self._local_hooks = {hook: registry.hook_caller(hook, only=enabled - {NATIONAL})
+                             for hook in registry.hook_names()}
+
+    def _list(self, hook: str, departement: str, *, local_only: bool = False) -> list:
+        answers = (self._local_hooks if local_only else self._hooks)[hook](departement=departement)
+        return [fact for answer in answers if answer for fact in answer]
+
+    def departements(self) -> list[tuple[Departement, PluginInfo]]:
+        """Covered départements with the plugin covering each, by code."""
+        covered = [(d, info) for info in self.registry.plugins.values() if info.name in self.enabled
+                   for d in info.departements]
+        return sorted(covered, key=lambda pair: pair[0].code)
+
+    def departement(self, code: str) -> tuple[Departement, PluginInfo] | None:
+        return next((pair for pair in self.departements() if pair[0].code == code), None)
+
+    def prefecture_services(self, departement: str):
+        return self._list("permanence_prefecture_services", departement)
+
+    def filing_channels(self, departement: str):
+        return self._list("permanence_filing_channels", departement)
+
+    def pan_vectors(self, departement: str):
+        return self._list("permanence_pan_vectors", departement)
+
+    def substitution_modality(self, departement: str):
+        return self._hooks["permanence_substitution_modality"](departement=departement)
+
+    def local_substitution_modality(self, departement: str):
+        """The modality a département plugin sets (e.g. a postal filing under
+        an arrêté préfectoral), or None when only the national rule applies."""
+        return self._local_hooks["permanence_substitution_modality"](departement=departement)
+
+    def local_pitfalls(self, departement: str):
+        return self._list("permanence_local_pitfalls", departement)
+
+    def tribunal(self, departement: str):
+        return self._hooks["permanence_tribunal"](departement=departement)
+
+    def resources(self, departement: str):
+        return self._list("permanence_resources", departement)
+
+    def letter_templates(self, departement: str):
+        return self._list("permanence_letter_templates", departement)
+
+    def local_letter_templates(self, departement: str):
+        """The letters a département plugin ships (the others are national)."""
+        return self._list("permanence_letter_templates", departement, local_only=True)
+
+    def blockage_kinds(self, departement: str):
+        return self._list("permanence_blockage_kinds", departement)

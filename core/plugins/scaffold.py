@@ -1,0 +1,128 @@
+"""``flask --app core plugins new <code>``: the skeleton of a département
+plugin, a package of its own that installs with ``pip install -e`` and
+passes the conformance kit from its first commit."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from pathlib import Path
+
+from core.plugins.departements import SOURCE, name_of, prefecture_seat_of
+
+
+class ScaffoldError(ValueError):
+    pass
+
+
+def plugin_name_for(code: str) -> str:
+    """« Alpes-Maritimes » → « alpes-maritimes », « Côte-d'Or » → « cote-d-or »."""
+    ascii_name = unicodedata.normalize("NFKD", name_of(code)).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+
+
+def write_plugin(code: str, directory: Path, name: str | None = None, today: dt.date | None = None) -> Path:
+    if name_of(code) is None:
+        raise ScaffoldError(f"{code!r} is not a département code")
+    name = name or plugin_name_for(code)
+    if not re.fullmatch(r"[a-z][a-z0-9-]*", name):
+        raise ScaffoldError(f"invalid plugin name {name!r}: lower-case letters, digits and hyphens")
+    directory = Path(directory)
+    if directory.exists() and any(directory.iterdir()):
+        raise ScaffoldError(f"{directory} already exists and is not empty")
+    package = "permanence_" + name.replace("-", "_")
+    values = {"code": code, "name": name, "package": package, "departement": name_of(code),
+              "seat": prefecture_seat_of(code), "source": SOURCE,
+              "today": (today or dt.date.today()).isoformat()}
+    files = {
+        "pyproject.toml": PYPROJECT, "README.md": README, f"{package}/__init__.py": INIT,
+        f"{package}/facts.yaml": FACTS, "tests/test_conformance.py": TEST,
+    }
+    for relative, template in files.items():
+        path = directory / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(template.format(**values), encoding="utf-8")
+    return directory
+
+
+PYPROJECT = '''[build-system]
+requires = ["setuptools>=77"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "permanence-{name}"
+version = "0.1.0"
+description = "Permanence plugin: local facts for {departement} ({code})"
+requires-python = ">=3.11"
+dependencies = ["permanence"]
+
+# This line is what makes Permanence find the plugin.
+[project.entry-points."permanence.plugins"]
+{name} = "{package}:plugin"
+
+[tool.setuptools]
+packages = ["{package}"]
+
+[tool.setuptools.package-data]
+{package} = ["*.yaml", "letters/*"]
+'''
+
+README = '''# permanence-{name}
+
+Local facts for {departement} ({code}), for the Permanence intranet.
+
+    pip install -e .                              # in Permanence's virtual environment
+    flask --app core plugins list                 # "{name}" appears, with {code} {departement}
+    flask --app core plugins check {name}
+    python -m pytest tests                         # runs the same conformance kit
+
+Every fact in `{package}/facts.yaml` carries its `source` and the date it was
+last checked (`checked_on`); see Permanence's docs/writing-a-plugin.md.
+'''
+
+INIT = '''"""{departement} ({code}) : informations locales (à compléter : citer la source principale)."""
+from pathlib import Path
+
+from core.plugins.kit import DeclarativePlugin
+
+plugin = DeclarativePlugin(Path(__file__).with_name("facts.yaml"))
+'''
+
+FACTS = '''# {departement} ({code}). Every fact: a `source` (article, arrêté, document and
+# section, or public page) and `checked_on` (when a person last checked it).
+# Never invent an address, a number or a link: leave it out instead.
+# Sections and fields: Permanence's docs/hooks.md.
+
+departements:
+  - code: "{code}"
+    name: "{departement}"
+    prefecture_seat: "{seat}"
+    source: "{source}"
+    checked_on: {today}
+
+# prefecture_services:
+#   - name: "Préfecture de … – service de l'immigration"
+#     address: ["…", "… {seat}"]
+#     emails: ["…"]
+#     phones: [{{number: "0x xx xx xx xx", hours: "du lundi au vendredi de … à …"}}]
+#     source: "…"
+#     checked_on: YYYY-MM-DD
+
+# pan_vectors:            # at least two, one of them not digital (arrêté du 1er août 2023)
+#   - kind: phone          # phone, email, in-person, online-form, postal
+#     phone: "0x xx xx xx xx"
+#     hours: "…"
+#     source: "…"
+#     checked_on: YYYY-MM-DD
+
+# filing_channels, substitution_modalities, local_pitfalls, tribunals,
+# resources, letter_templates: see docs/hooks.md.
+'''
+
+TEST = '''"""The Permanence conformance kit, run on this plugin as installed."""
+from core.plugins.testing import assert_plugin_conforms
+
+
+def test_{package}_passes_the_permanence_conformance_kit():
+    assert_plugin_conforms("{name}")
+'''

@@ -1,0 +1,34 @@
+"""The audit trail: who saw or changed what, when. Every area records its
+actions here (``audit("case.view", case)``); administrators read it on
+``/admin/journal``."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask_login import current_user
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.web.extensions import db, utcnow
+
+
+class AuditEvent(db.Model):
+    """Who saw or changed what, when. Written by the application only: there is
+    no page or command to edit or delete it; administrators read it."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    user_email: Mapped[str | None] = mapped_column(String(254))
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    case_id: Mapped[int | None] = mapped_column(index=True)
+    detail: Mapped[str | None] = mapped_column(String(500))
+
+
+def audit(action: str, case=None, detail: str | None = None, *, commit: bool = True) -> None:
+    email = current_user.email if current_user and current_user.is_authenticated else None
+    db.session.add(AuditEvent(user_email=email, action=action, case_id=case.id if case else None,
+                              detail=(detail or "")[:500] or None))
+    if commit:
+        db.session.commit()

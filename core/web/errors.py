@@ -1,0 +1,35 @@
+"""Error pages: translated, in the layout, never a traceback."""
+from flask import jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+
+
+def init_app(app):
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        message = _("The form expired or did not come from this site. Go back, reload the page "
+                    "and send it again: nothing was saved.")
+        return render_template("errors/error.html", code=400, message=message), 400
+
+    for code in (400, 403, 404, 405, 413, 500):
+        app.register_error_handler(code, _make_handler(code))
+
+
+def _make_handler(code):
+    def handler(error):
+        if code == 500:  # a failed statement leaves the session unusable: the page must still render
+            from core.web.extensions import db
+            db.session.rollback()
+        messages = {
+            400: _("The request is not valid."),
+            403: _("Your role does not give access to this page."),
+            404: _("This page does not exist."),
+            405: _("This action is not available this way."),
+            413: _("The file is too large."),
+            500: _("An unexpected error occurred. Nothing you had already saved is lost; "
+                   "please try again, and tell your coordinator if it persists."),
+        }
+        if request.path.startswith("/api/"):
+            return jsonify(error=messages[code], field=None), code
+        return render_template("errors/error.html", code=code, message=messages[code]), code
+    return handler
