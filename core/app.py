@@ -21,21 +21,24 @@ def create_app(config: dict | None = None) -> Flask:
     """Build the application; ``config`` overrides the environment (tests)."""
     import importlib
 
-    from core import cli
     from core.accounts import views as accounts
+    from core.accounts.cli import users_cli
     from core.admin import views as admin
     from core.api import views as api
     from core.assessment import views as assessment
     from core.cases import calendar
     from core.cases import views as cases
+    from core.cases.cli import cases_cli, demo_cli, retention_cli
     from core.departements import views as departements
     from core.letters import views as letters
     from core.main import privacy
     from core.main import views as main
+    from core.plugins.cli import plugins_cli
     from core.plugins.registry import PluginRegistry
     from core.plugins.state import check_startup_claims
     from core.rules import load_rules
     from core.stats import views as stats
+    from core.stats.cli import stats_cli
     from core.web import errors, security
     from core.web.config import check_production_safety, from_environment, normalise_database_url
     from core.web.extensions import babel, csrf, db, migrate
@@ -76,7 +79,8 @@ def create_app(config: dict | None = None) -> Flask:
                       api.bp, stats.bp, privacy.bp):
         app.register_blueprint(blueprint)
     errors.init_app(app)
-    cli.init_app(app)
+    for group in (plugins_cli, users_cli, demo_cli, cases_cli, retention_cli, stats_cli):
+        app.cli.add_command(group)
     _template_helpers(app)
     return app
 

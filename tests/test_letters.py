@@ -425,7 +425,7 @@ def test_an_expired_api_held_brings_back_the_letter_asking_for_its_renewal(app, 
 
 
 def test_every_permit_has_a_label_on_the_pages_and_a_name_in_the_letters():
-    from core.assessment.views import PERMIT_LABELS
+    from core.assessment.forms import PERMIT_LABELS
     from core.rules import PERMITS
     assert set(PERMITS) == set(PERMIT_LABELS) == set(L.LETTER_PERMIT_NAMES)
 

@@ -15,14 +15,11 @@ from core.plugins.registry import DuplicateClaimError
 from core.plugins.state import PluginStateError, disabled_by_configuration, enabled_names, registry, set_enabled
 from core.web.audit import AuditEvent
 from core.web.extensions import db
+from core.web.forms import ActionForm
 from core.web.messages import describe_plugin_error
 from core.web.security import bounded_int, role_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
-
-
-class ActionForm(FlaskForm):
-    """An empty form: the button's CSRF token is all a plugin action needs."""
 
 
 def _plugins_page(findings=None):

@@ -90,6 +90,12 @@ class Case(db.Model):
     def reference(self) -> str:
         return f"D-{self.id:05d}"
 
+    @property
+    def current_entries(self) -> list[EvidenceEntry]:
+        """The log as it now stands: an entry a later one corrects is left out."""
+        corrected = {entry.corrects_id for entry in self.entries if entry.corrects_id}
+        return [entry for entry in self.entries if entry.id not in corrected]
+
 
 class HeldDocument(db.Model):
     """A document the person holds now (ADD, API, récépissé…): state, not evidence."""

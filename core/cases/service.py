@@ -4,13 +4,10 @@ hash chain, verifying the chain, exporting it for a lawyer, tracing access."""
 from __future__ import annotations
 
 import datetime as dt
-import io
-import json
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import current_app, render_template
+from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from core.cases.evidence import GENESIS, ChainCheck, EntryRecord, sha256_of, sniff_media_type, verify_chain
@@ -49,9 +46,7 @@ def assess_case(case: Case, on: dt.date | None = None) -> LocalAssessment:
 
 
 def progress_of(case: Case, assessment: LocalAssessment) -> LadderProgress:
-    corrected = {entry.corrects_id for entry in case.entries if entry.corrects_id}
-    facts = [LoggedFact(entry.kind, local_date(entry.occurred_at), entry.result)
-             for entry in case.entries if entry.id not in corrected]
+    facts = [LoggedFact(entry.kind, local_date(entry.occurred_at), entry.result) for entry in case.current_entries]
     return ladder_progress(assessment.assessment.escalation, facts, rules().refere_readiness)
 
 
@@ -182,42 +177,3 @@ def verify_case(case: Case) -> ChainCheck:
             elif sha256_of(path.read_bytes()) != attachment.sha256:
                 problems.setdefault(entry.sequence, "attachment-changed")
     return verify_chain(records, problems, head=(case.evidence_count, case.evidence_head))
-
-
-# --- export for a lawyer -----------------------------------------------------------
-
-def manifest_of(case: Case) -> dict:
-    return {
-        "format": "permanence-evidence-manifest/1",
-        "case": case.reference,
-        "generated_at": utcnow().isoformat(timespec="seconds") + "Z",
-        "hash": "sha256 of the canonical JSON of 'hashed' (sorted keys, no spaces, UTF-8), chained by "
-                "'previous' (docs/evidence.md)",
-        "head": {"entries": case.evidence_count, "hash": case.evidence_head},
-        "entries": [{"hashed": record_of(entry).hashed_fields(), "hash": entry.entry_hash,
-                     "files": [exported_name(entry, a) for a in entry.attachments]}
-                    for entry in case.entries],
-    }
-
-
-def exported_name(entry: EvidenceEntry, attachment: Attachment) -> str:
-    index = entry.attachments.index(attachment) + 1
-    return f"pieces/{entry.sequence:03d}-{index}-{attachment.filename}"
-
-
-def export_zip(case: Case) -> bytes:
-    from core.letters.pdf import render_pdf
-
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for entry in case.entries:
-            for attachment in entry.attachments:
-                path = attachment_path(attachment.sha256)
-                if path.is_file():  # a missing file is reported by the bordereau's verification
-                    archive.write(path, exported_name(entry, attachment))
-        from core.web.messages import evidence_kind_label
-        html = render_template("cases/bordereau.html", case=case, check=verify_case(case), now=utcnow(),
-                               evidence_kind_label=evidence_kind_label, exported_name=exported_name)
-        archive.writestr("bordereau.pdf", render_pdf(html))
-        archive.writestr("manifest.json", json.dumps(manifest_of(case), ensure_ascii=False, indent=2))
-    return buffer.getvalue()

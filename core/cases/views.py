@@ -6,167 +6,30 @@ import datetime as dt
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import to_utc
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from flask_wtf.file import MultipleFileField
 from sqlalchemy import or_
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
-from wtforms import (
-    DateField,
-    DateTimeLocalField,
-    HiddenField,
-    RadioField,
-    SelectChoice,
-    SelectField,
-    StringField,
-    SubmitField,
-    TextAreaField,
-)
-from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-from core.accounts.models import Role, User
-from core.assessment.views import PERMIT_LABELS, REMEDIES_CHOICES, in_supported_range, sort_key, tristate
+from core.accounts.models import Role
+from core.cases import export as exports
 from core.cases import service
 from core.cases.evidence import ATTEMPT_KINDS
-from core.cases.evidence import KINDS as EVIDENCE_KINDS
-from core.cases.models import Case, CaseDeadline, CaseStatus, EvidenceEntry, HeldDocument
+from core.cases.forms import BlockageForm, CaseForm, DocumentForm, EntryForm, EraseForm, StatusForm
+from core.cases.models import Attachment, Case, CaseBlockage, CaseDeadline, CaseStatus, EvidenceEntry, HeldDocument
 from core.letters.catalogue import recommended_letters
-from core.plugins.facts import INSEE_DEPARTEMENT
-from core.rules import HELD_KINDS, SituationError
-from core.rules.dates import EARLIEST, LATEST
+from core.plugins.state import local_facts
+from core.rules import SituationError
 from core.web import messages
 from core.web.audit import audit
 from core.web.extensions import db, utcnow
+from core.web.forms import ActionForm, tristate, tristate_choice
 from core.web.security import bounded_int, role_required
 
 bp = Blueprint("cases", __name__, url_prefix="/dossiers", template_folder="templates")
 
 PAGE_SIZE = 20
-DOCUMENT_KINDS = HELD_KINDS
-
-
-def departement_code(form, field):
-    if field.data and not INSEE_DEPARTEMENT.fullmatch(field.data):
-        raise ValidationError(_l("Not a département code (e.g. 33, 06, 2A)."))
-
-
-def upper_strip(value):
-    return value.strip().upper() if isinstance(value, str) else value
-
-
-def strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-class CaseForm(FlaskForm):
-    """Only what the assessment and the letters need."""
-
-    civility = SelectField(_l("Civility (for the letters)"), choices=[
-        SelectChoice("", _l("none (neutral wording)")), SelectChoice("madame", "Madame"),
-        SelectChoice("monsieur", "Monsieur")], default="", validators=[Optional()])
-    person_name = StringField(_l("Name or initials of the person"), filters=[strip],
-                              validators=[DataRequired(), Length(max=120)])
-    birth_date = DateField(_l("Birth date (young adult)"), validators=[Optional(), in_supported_range])
-    agdref = StringField(_l("AGDREF number (foreigner number)"), filters=[strip], validators=[
-        Optional(), Regexp(r"\d{10}\Z", message=_l("An AGDREF number has exactly 10 digits."))])
-    nationality = StringField(_l("Nationality"), filters=[strip], validators=[Optional(), Length(max=80)])
-    contact = StringField(_l("How to reach the person (phone or email)"), filters=[strip],
-                          validators=[Optional(), Length(max=200)])
-    departement = StringField(_l("Département (number, e.g. 33)"), filters=[upper_strip],
-                              validators=[DataRequired(), departement_code],
-                              render_kw={"list": "departements-covered", "size": 4, "autocomplete": "off"})
-    demarche = SelectField(_l("Démarche"), validators=[DataRequired()])
-    kind = RadioField(_l("Request"), choices=[SelectChoice("first", _l("first request")),
-                                              SelectChoice("renewal", _l("renewal"))], default="renewal",
-                      validators=[DataRequired()])
-    permit = SelectField(_l("Current permit"), validators=[Optional()])
-    expires_on = DateField(_l("Expiry of the current permit or document"), validators=[Optional(), in_supported_range])
-    filed_on = DateField(_l("Filing date (if already filed)"), validators=[Optional(), in_supported_range],
-                         description=_l("For a request sent by post: the day the préfecture received it."))
-    anef_request_number = StringField(_l("ANEF request number (if any)"), filters=[strip],
-                                      validators=[Optional(), Length(max=40)])
-    request_complete = SelectField(_l("The request was filed complete"), choices=REMEDIES_CHOICES, default="",
-                                   validators=[Optional()])
-    remedies_stated = SelectField(_l("The acknowledgement stated the voies et délais de recours"),
-                                  choices=REMEDIES_CHOICES, default="", validators=[Optional()])
-    favorable_decision_on = DateField(_l("Date of a favourable decision (if any)"),
-                                      validators=[Optional(), in_supported_range])
-    ephoto_taken_on = DateField(_l("Date of the e-photo (if any)"), validators=[Optional(), in_supported_range])
-    note = TextAreaField(_l("Note"), filters=[strip], validators=[Optional(), Length(max=5000)])
-    version = HiddenField()
-    submit = SubmitField(_l("Save"))
-
-    def fill_choices(self):
-        rules = current_app.extensions["permanence.rules"]
-        self.demarche.choices = [SelectChoice("", _l("— choose a démarche —"))] + [
-            SelectChoice(d.slug, d.label) for d in sorted(rules.demarches.values(), key=lambda d: sort_key(d.label))]
-        self.permit.choices = [SelectChoice("", _l("— unknown —"))] + [
-            SelectChoice(k, v) for k, v in PERMIT_LABELS.items()]
-        return self
-
-
-class EntryForm(FlaskForm):
-    kind = SelectField(_l("What happened"), validators=[DataRequired()])
-    occurred_at = DateTimeLocalField(_l("When it happened"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
-    summary = TextAreaField(_l("Description"), filters=[strip], validators=[DataRequired(), Length(max=5000)])
-    url = StringField(_l("Web address shown (URL)"), filters=[strip], validators=[Optional(), Length(max=2000)])
-    reference = StringField(_l("Reference (CCC ticket, tracking number…)"), filters=[strip],
-                            validators=[Optional(), Length(max=200)])
-    result = SelectField(_l("Result of the booking attempt"))
-    corrects = SelectField(_l("This entry corrects"), validators=[Optional()])
-    files = MultipleFileField(_l("Attachments (PNG, JPEG or PDF, 10 MB each at most)"))
-    submit = SubmitField(_l("Add to the log"))
-
-    def fill_choices(self, case: Case):
-        self.kind.choices = [SelectChoice(k, messages.evidence_kind_label(k)) for k in EVIDENCE_KINDS
-                             if k != "erasure"]
-        self.result.choices = [SelectChoice("", "—"), SelectChoice("no-slot", _l("no slot available")),
-                               SelectChoice("appointment", _l("appointment given"))]
-        self.corrects.choices = [SelectChoice("", _l("— nothing, it is a new fact —"))] + [
-            SelectChoice(str(e.id), f"#{e.sequence} – {messages.evidence_kind_label(e.kind)}") for e in case.entries]
-        return self
-
-    def validate_occurred_at(self, field):
-        if field.data and not (dt.datetime.combine(EARLIEST, dt.time()) <= field.data
-                               <= dt.datetime.combine(LATEST, dt.time())):
-            raise ValidationError(_l("This date is out of the supported range (1900–2199)."))
-        if field.data and field.data > dt.datetime.now() + dt.timedelta(days=1):
-            raise ValidationError(_l("Evidence is about what already happened: this date is in the future."))
-
-    def validate_result(self, field):
-        if self.kind.data in ATTEMPT_KINDS and not field.data:
-            raise ValidationError(_l("Say whether a slot was found."))
-
-
-class DocumentForm(FlaskForm):
-    kind = SelectField(_l("Document"), validators=[DataRequired()])
-    issued_on = DateField(_l("Issued on"), validators=[Optional(), in_supported_range])
-    valid_until = DateField(_l("Valid until"), validators=[Optional(), in_supported_range])
-    note = StringField(_l("Note"), filters=[strip], validators=[Optional(), Length(max=200)])
-    submit = SubmitField(_l("Add the document"))
-
-    def fill_choices(self):
-        self.kind.choices = [SelectChoice(k, messages.document_label(k)) for k in DOCUMENT_KINDS]
-        return self
-
-
-class StatusForm(FlaskForm):
-    status = SelectField(_l("Status"), validators=[DataRequired()])
-    assigned_to = SelectField(_l("Volunteer in charge"), validators=[Optional()])
-    submit = SubmitField(_l("Update"))
-
-    def fill_choices(self):
-        self.status.choices = [SelectChoice(s.value, messages.case_status_label(s.value)) for s in CaseStatus]
-        users = db.session.scalars(db.select(User).where(User.active.is_(True)).order_by(User.name))
-        self.assigned_to.choices = [SelectChoice("", _l("— nobody —"))] + [SelectChoice(str(u.id), u.name) for u in users]
-        return self
-
-
-class ActionForm(FlaskForm):
-    """A button: its CSRF token is all it sends."""
 
 
 def get_case(case_id: int) -> Case:
@@ -177,7 +40,6 @@ def get_case(case_id: int) -> Case:
 
 
 def _covered():
-    from core.plugins.state import local_facts
     return local_facts().departements()
 
 
@@ -274,7 +136,7 @@ def edit(case_id):
         form.permit.data = case.permit or ""
         form.civility.data = case.civility or ""
         for name in TRISTATE_FIELDS:
-            getattr(form, name).data = {True: "yes", False: "no"}.get(getattr(case, name), "")
+            getattr(form, name).data = tristate_choice(getattr(case, name))
         form.version.data = str(case.version)
         audit("case.edit-form", case)
     conflict = False
@@ -429,8 +291,6 @@ def update_status(case_id):
 
 @bp.route("/<int:case_id>/pieces/<int:attachment_id>")
 def attachment(case_id, attachment_id):
-    from core.cases.models import Attachment
-
     case = get_case(case_id)
     item = db.session.get(Attachment, attachment_id)
     if item is None or item.entry.case_id != case.id:
@@ -450,7 +310,7 @@ def attachment(case_id, attachment_id):
 @bp.route("/<int:case_id>/export.zip")
 def export(case_id):
     case = get_case(case_id)
-    data = service.export_zip(case)
+    data = exports.export_zip(case)
     audit("case.export", case)
     return Response(data, mimetype="application/zip", headers={
         "Content-Disposition": f'attachment; filename="{case.reference}-pieces.zip"',
@@ -459,23 +319,8 @@ def export(case_id):
 
 # --- blockages met --------------------------------------------------------------------
 
-class BlockageForm(FlaskForm):
-    kind = SelectField(_l("Blockage met"), validators=[DataRequired()])
-    occurred_on = DateField(_l("On"), validators=[DataRequired(), in_supported_range])
-    submit = SubmitField(_l("Record the blockage"))
-
-    def fill_choices(self, case: Case):
-        rules = current_app.extensions["permanence.rules"]
-        from core.plugins.state import local_facts
-        local = [SelectChoice(k.slug, k.label) for k in local_facts().blockage_kinds(case.departement)]
-        self.kind.choices = [SelectChoice(b.slug, b.label) for b in rules.blockages.values()] + local
-        return self
-
-
 @bp.route("/<int:case_id>/blocages", methods=["POST"])
 def add_blockage(case_id):
-    from core.cases.models import CaseBlockage
-
     case = get_case(case_id)
     form = BlockageForm(prefix="blockage").fill_choices(case)
     if not form.validate_on_submit():
@@ -493,44 +338,12 @@ def add_blockage(case_id):
 @bp.route("/<int:case_id>/donnees-personnelles.zip")
 def personal_data(case_id):
     """Everything held on the person of this case: JSON and attachments (GDPR art. 15)."""
-    import io
-    import json
-    import zipfile
-
     case = get_case(case_id)
-    data = {
-        "case": case.reference, "exported_at": utcnow().isoformat(timespec="seconds") + "Z",
-        "person": {"name": case.person_name, "agdref": case.agdref, "nationality": case.nationality,
-                   "contact": case.contact, "note": case.note},
-        "request": {"departement": case.departement, "demarche": case.demarche, "kind": case.kind,
-                    "permit": case.permit, "expires_on": str(case.expires_on or ""),
-                    "filed_on": str(case.filed_on or ""), "anef_request_number": case.anef_request_number,
-                    "favorable_decision_on": str(case.favorable_decision_on or ""),
-                    "ephoto_taken_on": str(case.ephoto_taken_on or "")},
-        "documents": [{"kind": d.kind, "issued_on": str(d.issued_on or ""), "valid_until": str(d.valid_until or ""),
-                       "note": d.note} for d in case.documents],
-        "blockages": [{"kind": b.kind, "on": str(b.occurred_on)} for b in case.blockages],
-        "evidence": service.manifest_of(case)["entries"],
-        "letters": [{"title": letter.title, "subject": letter.subject, "body": letter.body,
-                     "created_at": letter.created_at.isoformat(), "file": letter.file_name} for letter in case.letters],
-    }
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("donnees.json", json.dumps(data, ensure_ascii=False, indent=2))
-        for entry in case.entries:
-            for item in entry.attachments:
-                path = service.attachment_path(item.sha256)
-                if path.is_file():
-                    archive.write(path, service.exported_name(entry, item))
+    data = exports.personal_data_zip(case)
     audit("person.export", case)
-    return Response(buffer.getvalue(), mimetype="application/zip", headers={
+    return Response(data, mimetype="application/zip", headers={
         "Content-Disposition": f'attachment; filename="{case.reference}-donnees-personnelles.zip"',
         "Cache-Control": "private, no-store"})
-
-
-class EraseForm(FlaskForm):
-    confirm = StringField(_l("Type the case reference to confirm"), validators=[DataRequired()])
-    submit = SubmitField(_l("Erase the person's data"))
 
 
 @bp.route("/<int:case_id>/effacer", methods=["GET", "POST"])

@@ -239,8 +239,7 @@ def _build_context(case, result, facts, *, volunteer_name, pieces, grounds, urge
 
     today = today or dt.date.today()
     a = result.assessment
-    corrected = {e.corrects_id for e in case.entries if e.corrects_id}
-    entries = [e for e in case.entries if e.id not in corrected]
+    entries = case.current_entries
     failed = [e for e in entries if e.kind in ("pan-attempt", "appointment-attempt") and e.result == "no-slot"]
     held = {document.kind for document in case.documents}
 

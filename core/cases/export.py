@@ -1,0 +1,80 @@
+"""What leaves the intranet about a case: the lawyer's archive (pieces,
+bordereau, manifest of the evidence chain) and the person's own data."""
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+from flask import render_template
+
+from core.cases.models import Attachment, Case, EvidenceEntry
+from core.cases.service import attachment_path, record_of, verify_case
+from core.letters.pdf import render_pdf
+from core.web.extensions import utcnow
+from core.web.messages import evidence_kind_label
+
+
+def manifest_of(case: Case) -> dict:
+    return {
+        "format": "permanence-evidence-manifest/1",
+        "case": case.reference,
+        "generated_at": utcnow().isoformat(timespec="seconds") + "Z",
+        "hash": "sha256 of the canonical JSON of 'hashed' (sorted keys, no spaces, UTF-8), chained by "
+                "'previous' (docs/evidence.md)",
+        "head": {"entries": case.evidence_count, "hash": case.evidence_head},
+        "entries": [{"hashed": record_of(entry).hashed_fields(), "hash": entry.entry_hash,
+                     "files": [exported_name(entry, a) for a in entry.attachments]}
+                    for entry in case.entries],
+    }
+
+
+def exported_name(entry: EvidenceEntry, attachment: Attachment) -> str:
+    index = entry.attachments.index(attachment) + 1
+    return f"pieces/{entry.sequence:03d}-{index}-{attachment.filename}"
+
+
+def _write_attachments(archive: zipfile.ZipFile, case: Case) -> None:
+    for entry in case.entries:
+        for attachment in entry.attachments:
+            path = attachment_path(attachment.sha256)
+            if path.is_file():  # a missing file is reported by the bordereau's verification
+                archive.write(path, exported_name(entry, attachment))
+
+
+def export_zip(case: Case) -> bytes:
+    """The lawyer's archive: every piece, the bordereau (PDF) and the manifest."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        _write_attachments(archive, case)
+        html = render_template("cases/bordereau.html", case=case, check=verify_case(case), now=utcnow(),
+                               evidence_kind_label=evidence_kind_label, exported_name=exported_name)
+        archive.writestr("bordereau.pdf", render_pdf(html))
+        archive.writestr("manifest.json", json.dumps(manifest_of(case), ensure_ascii=False, indent=2))
+    return buffer.getvalue()
+
+
+def personal_data_zip(case: Case) -> bytes:
+    """Everything held on the person of this case (GDPR art. 15): JSON and attachments."""
+    data = {
+        "case": case.reference, "exported_at": utcnow().isoformat(timespec="seconds") + "Z",
+        "person": {"civility": case.civility, "name": case.person_name, "birth_date": str(case.birth_date or ""),
+                   "agdref": case.agdref, "nationality": case.nationality, "contact": case.contact, "note": case.note},
+        "request": {"departement": case.departement, "demarche": case.demarche, "kind": case.kind,
+                    "permit": case.permit, "expires_on": str(case.expires_on or ""),
+                    "filed_on": str(case.filed_on or ""), "anef_request_number": case.anef_request_number,
+                    "request_complete": case.request_complete, "remedies_stated": case.remedies_stated,
+                    "favorable_decision_on": str(case.favorable_decision_on or ""),
+                    "ephoto_taken_on": str(case.ephoto_taken_on or "")},
+        "documents": [{"kind": d.kind, "issued_on": str(d.issued_on or ""), "valid_until": str(d.valid_until or ""),
+                       "note": d.note} for d in case.documents],
+        "blockages": [{"kind": b.kind, "on": str(b.occurred_on)} for b in case.blockages],
+        "evidence": manifest_of(case)["entries"],
+        "letters": [{"title": letter.title, "subject": letter.subject, "body": letter.body,
+                     "created_at": letter.created_at.isoformat(), "file": letter.file_name} for letter in case.letters],
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("donnees.json", json.dumps(data, ensure_ascii=False, indent=2))
+        _write_attachments(archive, case)
+    return buffer.getvalue()
