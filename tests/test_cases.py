@@ -301,6 +301,23 @@ def test_a_volunteer_subscribes_to_a_private_calendar_and_can_revoke_it(app, ben
     assert app.test_client().get(url).status_code == 404
 
 
+def test_calendar_events_keep_their_uid_when_the_deadlines_are_recomputed(app, benevole_client):
+    """A calendar app updates an event with the same UID; a new UID at each
+    change would make every event disappear and come back."""
+    case = case_id(create_case(benevole_client, expires_on=(TODAY + dt.timedelta(days=70)).isoformat(), filed_on=""))
+    benevole_client.post("/compte/calendrier", data={"csrf_token": token(benevole_client, "/compte"), "action": "renew"})
+    url = re.search(r'value="https?://[^/"]+(/calendrier/[^"]+\.ics)"',
+                    benevole_client.get("/compte").get_data(as_text=True)).group(1)
+
+    def uids():
+        return re.findall(r"^UID:(.+)\r$", app.test_client().get(url).get_data(as_text=True), flags=re.M)
+
+    before = uids()
+    add_entry(benevole_client, case, summary="Capture de l'écran ANEF")  # recomputes the case's deadlines
+    assert before and uids() == before
+    assert len(set(before)) == len(before)
+
+
 def test_admins_create_and_deactivate_accounts(app, admin_client):
     page = admin_client.get("/admin/utilisateurs").get_data(as_text=True)
     admin_client.post("/admin/utilisateurs", data={"csrf_token": csrf_token(page), "name": "Nouvelle Bénévole",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections import Counter
 
 from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
@@ -26,6 +27,14 @@ bp = Blueprint("calendar", __name__)
 
 class CalendarForm(FlaskForm):
     """Create, renew or revoke the feed's secret."""
+
+
+def event_uid(case_id: int, kind: str, occurrence: int = 1) -> str:
+    """The same event keeps the same UID when the deadlines are recomputed
+    (their rows are replaced at every change), so that a calendar app
+    updates its date instead of deleting and adding it."""
+    suffix = f"-{occurrence}" if occurrence > 1 else ""
+    return f"case-{case_id}-{kind.replace(':', '-')}{suffix}@{request.host.split(':')[0]}"
 
 
 def _escape(text: str) -> str:
@@ -60,9 +69,12 @@ def feed(token):
     stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Permanence//Echeances//FR", "CALSCALE:GREGORIAN",
              f"X-WR-CALNAME:{_escape(_('Permanence – deadlines'))}"]
+    seen: Counter[tuple[int, str]] = Counter()
     for deadline, case in rows:
         link = url_for("cases.show", case_id=case.id, _external=True)
-        lines += ["BEGIN:VEVENT", f"UID:deadline-{deadline.id}-{case.id}@permanence", f"DTSTAMP:{stamp}",
+        seen[case.id, deadline.kind] += 1
+        lines += ["BEGIN:VEVENT", f"UID:{event_uid(case.id, deadline.kind, seen[case.id, deadline.kind])}",
+                  f"DTSTAMP:{stamp}",
                   f"DTSTART;VALUE=DATE:{deadline.date:%Y%m%d}",
                   f"DTEND;VALUE=DATE:{deadline.date + dt.timedelta(days=1):%Y%m%d}",
                   f"SUMMARY:{_escape(case.reference + ' – ' + messages.deadline_label(deadline.kind))}",
