@@ -305,6 +305,7 @@ def test_calendar_events_keep_their_uid_when_the_deadlines_are_recomputed(app, b
     """A calendar app updates an event with the same UID; a new UID at each
     change would make every event disappear and come back."""
     case = case_id(create_case(benevole_client, expires_on=(TODAY + dt.timedelta(days=70)).isoformat(), filed_on=""))
+    create_case(benevole_client, person_name="Autre", expires_on=(TODAY + dt.timedelta(days=90)).isoformat(), filed_on="")
     benevole_client.post("/compte/calendrier", data={"csrf_token": token(benevole_client, "/compte"), "action": "renew"})
     url = re.search(r'value="https?://[^/"]+(/calendrier/[^"]+\.ics)"',
                     benevole_client.get("/compte").get_data(as_text=True)).group(1)
