@@ -51,7 +51,7 @@ check-plugins: install
 messages: $(STAMP)
 	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k _l -o translations/messages.pot .
 update-messages: messages
-	$(BIN)/pybabel update --no-fuzzy-matching -i translations/messages.pot -d translations
+	$(BIN)/pybabel update --no-fuzzy-matching -i translations/messages.pot -d translations -l fr --width 100 --ignore-obsolete
 	$(BIN)/python scripts/fill_catalogues.py
 
 clean:
