@@ -74,3 +74,29 @@ def test_a_plugin_that_raises_is_reported_not_crashing_the_kit(install_plugin, d
     findings = [str(f) for f in check_plugin(app.extensions["permanence.registry"], "raising")]
     assert "plugin 'raising', département 69, permanence_tribunal: raised RuntimeError: database down" in findings
     assert "plugin 'raising', département 95, permanence_tribunal: raised RuntimeError: database down" in findings
+
+
+def test_a_hook_taking_fewer_arguments_than_the_spec_is_valid_as_pluggy_allows(install_plugin, db_url):
+    """pluggy passes an implementation only the arguments it names: the kit
+    calls plugins through pluggy, so it must not report such a plugin."""
+    install_plugin("terse", '''
+        import datetime
+        from core.plugins.facts import Departement, LocalBlockageKind
+        from core.plugins.kit import hookimpl
+
+        RHONE = Departement(code="69", name="Rhône", prefecture_seat="Lyon", source="s",
+                            checked_on=datetime.date(2026, 11, 22))
+
+        class Terse:
+            @hookimpl
+            def permanence_departements(self):
+                return [RHONE]
+
+            @hookimpl
+            def permanence_blockage_kinds(self):  # no argument: the same answer for every code
+                return []
+
+        plugin = Terse()
+    ''')
+    app = create_app(app_config(db_url))
+    assert check_plugin(app.extensions["permanence.registry"], "terse") == []

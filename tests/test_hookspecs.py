@@ -31,11 +31,28 @@ def test_every_hookspec_says_what_it_receives_returns_and_when_it_is_called(hook
         assert part in doc, f"{hook} docstring lacks {part!r}"
 
 
+def documented_signature(hook: str) -> str:
+    """``permanence_tribunal(departement: str) -> Tribunal | None``, as the docs write it."""
+    return f"{hook}{inspect.signature(getattr(hookspecs, hook))}".replace("core.plugins.facts.", "")
+
+
 @pytest.mark.parametrize("hook", HOOKS)
-def test_every_hookspec_is_documented_in_docs(hook):
-    section = re.search(rf"^## `{hook}\(.*?\)`\n(.*?)(?=^## |\Z)", DOCS.read_text(encoding="utf-8"), re.M | re.S)
-    assert section, f"docs/hooks.md has no '## `{hook}(…)`' section"
+def test_every_hookspec_is_documented_in_docs_under_its_typed_signature(hook):
+    docs = DOCS.read_text(encoding="utf-8")
+    section = re.search(rf"^## `{re.escape(documented_signature(hook))}`\n(.*?)(?=^## |\Z)", docs, re.M | re.S)
+    headings = re.findall(rf"^## `({hook}\(.*?)`$", docs, re.M)
+    assert section, f"docs/hooks.md: the heading of {hook} should be {documented_signature(hook)!r}, found {headings}"
     assert len(section.group(1).split()) > 20, f"docs/hooks.md says too little about {hook}"
+    single = getattr(hookspecs, hook).permanence_spec["firstresult"]
+    assert ("Stops at first non-None result." in section.group(1)) == single
+    assert ("Stops at first non-None result." in inspect.getdoc(getattr(hookspecs, hook))) == single
+
+
+@pytest.mark.parametrize("hook", HOOKS)
+def test_every_hookspec_is_typed(hook):
+    signature = inspect.signature(getattr(hookspecs, hook))
+    assert signature.return_annotation is not inspect.Signature.empty
+    assert all(p.annotation is not inspect.Parameter.empty for p in signature.parameters.values())
 
 
 @pytest.mark.parametrize("hook", [h for h in HOOKS if h != "permanence_departements"])
