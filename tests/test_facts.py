@@ -97,3 +97,38 @@ def test_the_insee_pattern_accepts_exactly_the_named_departements():
     from core.plugins.facts import INSEE_DEPARTEMENT
     candidates = {f"{n:02d}" for n in range(0, 100)} | {f"{n}" for n in range(970, 980)} | {"2A", "2B", "20"}
     assert {code for code in candidates if INSEE_DEPARTEMENT.fullmatch(code)} == set(NAMES)
+
+
+def test_the_published_json_schema_is_the_one_the_loader_uses():
+    """Editors check facts.yaml against core/plugins/facts.schema.json: it must
+    be regenerated (flask --app core plugins schema) when a fact type changes."""
+    from core.plugins.facts import SCHEMA_PATH, schema_text
+    assert SCHEMA_PATH.read_text(encoding="utf-8") == schema_text()
+
+
+@pytest.mark.parametrize("facts_file", sorted(Path(__file__).resolve().parent.parent.glob("**/facts.yaml")),
+                         ids=lambda path: path.parent.name)
+def test_every_facts_file_of_the_repository_passes_the_json_schema_an_editor_would_use(facts_file):
+    import json
+
+    import jsonschema
+    import yaml
+
+    from core.plugins.facts import SCHEMA_PATH
+    document = yaml.safe_load(facts_file.read_text(encoding="utf-8"))
+    as_json = json.loads(json.dumps(document, default=str))  # an editor sees dates as text
+    jsonschema.validate(as_json, json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
+
+
+def test_the_json_schema_refuses_what_the_loader_refuses():
+    import json
+
+    import jsonschema
+
+    from core.plugins.facts import SCHEMA_PATH
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    bad_phone = {"pan_vectors": [{"kind": "phone", "phone": "04 93 72 20", "source": "s", "checked_on": "2023-08-01"}]}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(bad_phone, schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"departements": [{"code": "14", "name": "Calvados", "prefecture_seat": "Caen"}]}, schema)

@@ -180,3 +180,24 @@ def test_the_bpi_api_is_for_the_protected_person_only():
     assert RULES.demarches["protection-subsidiaire"].first_request_document == "api-protection-subsidiaire"
     assert RULES.demarches["refugie-famille"].first_request_document is None
     assert RULES.demarches["protection-subsidiaire-famille"].first_request_document is None
+
+
+def test_the_published_rules_schema_is_the_one_the_loader_uses_and_every_rules_file_passes_it():
+    import json
+
+    import jsonschema
+    import yaml
+
+    from core.rules.catalogue import SCHEMA_PATH, schema_text
+    assert SCHEMA_PATH.read_text(encoding="utf-8") == schema_text()
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+    def as_an_editor_reads_it(value):  # YAML dates are text to a JSON Schema, keys included
+        if isinstance(value, dict):
+            return {str(key): as_an_editor_reads_it(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [as_an_editor_reads_it(item) for item in value]
+        return value.isoformat() if isinstance(value, dt.date) else value
+
+    for path in sorted(RULES_DIR.glob("*.yaml")):
+        jsonschema.validate(as_an_editor_reads_it(yaml.safe_load(path.read_text(encoding="utf-8"))), schema)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from flask import Blueprint, current_app, jsonify, request
 from flask_babel import gettext as _
+from pydantic import BaseModel
 
 from core.plugins.departements import name_of
 from core.plugins.facts import INSEE_DEPARTEMENT
@@ -102,9 +103,15 @@ def parse_held(body: dict) -> tuple[HeldDocument, ...]:
 
 
 def to_json(value):
-    """Dataclasses, dates and paths as JSON-friendly values."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        data = {f.name: to_json(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    """Facts, rules, dataclasses, dates and paths as JSON-friendly values."""
+    if isinstance(value, BaseModel):
+        names = list(type(value).model_fields)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        names = [f.name for f in dataclasses.fields(value)]
+    else:
+        names = None
+    if names is not None:
+        data = {name: to_json(getattr(value, name)) for name in names}
         if hasattr(value, "digital"):
             data["digital"] = value.digital
         return data

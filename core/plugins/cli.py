@@ -1,4 +1,4 @@
-"""``flask --app core plugins list|enable|disable|check|new``."""
+"""``flask --app core plugins list|enable|disable|check|schema|new``."""
 from __future__ import annotations
 
 import click
@@ -6,6 +6,7 @@ from flask.cli import AppGroup
 from flask_babel import gettext as _
 
 from core.plugins.conformance import check_plugin
+from core.plugins.facts import schema_text
 from core.plugins.registry import DuplicateClaimError
 from core.plugins.state import PluginStateError, disabled_by_configuration, enabled_names, registry, set_enabled
 from core.web.messages import describe_plugin_error
@@ -69,6 +70,12 @@ def plugins_check(name):
             click.echo(_("%(name)s: OK", name=plugin_name))
     if failures:
         raise click.ClickException(_("%(count)d problem(s) found.", count=failures))
+
+
+@plugins_cli.command("schema")
+def plugins_schema():
+    """Print the JSON Schema of a plugin's facts.yaml (for editors)."""
+    click.echo(schema_text(), nl=False)
 
 
 @plugins_cli.command("new")

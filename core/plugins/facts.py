@@ -4,295 +4,291 @@ Every fact says where it comes from (``source``) and when a person last
 checked it (``checked_on``), because a volunteer must be able to trust an
 address before putting it on an envelope, and a stale one must be visible.
 
-Facts validate themselves when built, so whatever path they come by (a
-plugin's YAML file through :func:`load_facts_file`, or Python code) an
+Facts are pydantic models validated when built, so whatever path they come
+by (a plugin's YAML file through :func:`load_facts_file`, or Python code) an
 unsourced fact, a malformed phone number or an invalid INSEE code never
-reaches a page. The module does not depend on Flask.
+reaches a page. The same models give the JSON Schema of a plugin's
+``facts.yaml`` (``flask --app core plugins schema``), which editors use to
+check a file as it is typed. No Flask here.
 """
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
+import json
 import re
-import types
-import typing
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated, ClassVar, Literal, get_args
 
 import yaml
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+
+from core.rules.validation import NON_EMPTY, PATTERN_MESSAGES, Slug, Text, describe_errors, located_errors
 
 # INSEE codes of the départements: 01–19, 2A, 2B, 21–95, 971–974 and 976
-# (core/departements.py names each one).
+# (core/plugins/departements.py names each one).
 INSEE_DEPARTEMENT = re.compile(r"(0[1-9]|1[0-9]|2[1-9AB]|[3-8][0-9]|9[0-5]|97[1-46])")
 # A French phone number as people write it (spaces or dots between groups),
 # 10 digits starting with 0, or the same with +33 and no leading 0.
-PHONE = re.compile(r"^(0[1-9](?:[ .]?\d{2}){4}|0 ?[1-9]\d{2}(?:[ .]?\d{3}){2}|\+33 ?[1-9](?:[ .]?\d{2}){4})$")
-EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
-URL = re.compile(r"^https://[^\s/$.?#][^\s]*$")
+PHONE = r"^(0[1-9](?:[ .]?\d{2}){4}|0 ?[1-9]\d{2}(?:[ .]?\d{3}){2}|\+33 ?[1-9](?:[ .]?\d{2}){4})$"
+EMAIL = r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$"
+URL = r"^https://[^\s/$.?#][^\s]*$"
+INSEE = f"^{INSEE_DEPARTEMENT.pattern}$"
+PATTERN_MESSAGES.update({
+    PHONE: "invalid phone number {value!r}", EMAIL: "invalid email {value!r}",
+    URL: "invalid URL {value!r} (https:// expected)", INSEE: "invalid INSEE département code {value!r}",
+})
+
+
+def _or_empty(pattern: str) -> str:
+    """The same pattern, or nothing at all (an optional field left empty)."""
+    PATTERN_MESSAGES[f"^$|{pattern}"] = PATTERN_MESSAGES[pattern]
+    return f"^$|{pattern}"
+
+
+#: Where the JSON Schema of a plugin's facts.yaml is published.
+SCHEMA_PATH = Path(__file__).with_name("facts.schema.json")
 
 
 class FactError(ValueError):
     """A fact is malformed; the message names the field and the problem."""
 
 
-def _require(condition: bool, message: str) -> None:
-    if not condition:
-        raise FactError(message)
+def _one_or_many(value):
+    """YAML lets a contributor write one value where a list is expected."""
+    return [value] if isinstance(value, str) else value
 
 
-def check_departement_code(code: str) -> str:
-    _require(isinstance(code, str) and bool(INSEE_DEPARTEMENT.fullmatch(code)),
-             f"invalid INSEE département code {code!r}")
-    return code
+PhoneNumber = Annotated[str, StringConstraints(pattern=PHONE)]
+Email = Annotated[str, StringConstraints(pattern=EMAIL)]
+Code = Annotated[str, StringConstraints(pattern=INSEE)]
+OptionalUrl = Annotated[str, StringConstraints(pattern=_or_empty(URL))]
+OptionalEmail = Annotated[str, StringConstraints(pattern=_or_empty(EMAIL))]
+OptionalPhone = Annotated[str, StringConstraints(pattern=_or_empty(PHONE))]
 
 
-def check_phone(number: str) -> str:
-    _require(isinstance(number, str) and bool(PHONE.fullmatch(number)), f"invalid phone number {number!r}")
-    return number
+def _one_or_many_schema(item: dict) -> WithJsonSchema:
+    return WithJsonSchema({"anyOf": [item, {"type": "array", "items": item}]})
 
 
-def check_email(address: str) -> str:
-    _require(isinstance(address, str) and bool(EMAIL.fullmatch(address)), f"invalid email {address!r}")
-    return address
+Lines = Annotated[tuple[str, ...], BeforeValidator(_one_or_many), _one_or_many_schema({"type": "string"})]
+Emails = Annotated[tuple[Email, ...], BeforeValidator(_one_or_many),
+                   _one_or_many_schema({"type": "string", "pattern": EMAIL})]
+Slugs = Annotated[tuple[str, ...], BeforeValidator(_one_or_many), _one_or_many_schema({"type": "string"})]
 
 
-def check_url(url: str) -> str:
-    _require(isinstance(url, str) and bool(URL.fullmatch(url)), f"invalid URL {url!r} (https:// expected)")
-    return url
+class Record(BaseModel):
+    """Immutable, exact (an unknown field is an error), validated when built."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    def __init__(self, **data):
+        try:
+            super().__init__(**data)
+        except ValidationError as exc:
+            raise FactError(describe_errors(exc)) from None
 
 
-@dataclass(frozen=True, kw_only=True)
-class Phone:
+class Phone(Record):
     """A phone number with the hours it answers (free text, French)."""
 
-    number: str
+    number: PhoneNumber
     hours: str = ""
     label: str = ""
 
-    def __post_init__(self):
-        check_phone(self.number)
+    @model_validator(mode="before")
+    @classmethod
+    def _from_number(cls, value):
+        return {"number": value} if isinstance(value, str) else value
 
 
-@dataclass(frozen=True, kw_only=True)
-class Link:
+class Link(Record):
     """A web page. ``url`` may be empty when a source lost the address:
     the label is kept rather than an address invented."""
 
-    label: str
-    url: str = ""
-
-    def __post_init__(self):
-        _require(bool(self.label.strip()), "a link needs a label")
-        if self.url:
-            check_url(self.url)
+    label: Text
+    url: OptionalUrl = ""
 
 
-@dataclass(frozen=True, kw_only=True)
-class Fact:
+class Fact(Record):
     """Base of every fact: where it comes from and when it was last checked."""
 
-    source: str
-    checked_on: dt.date
+    source: Annotated[str, StringConstraints(pattern=NON_EMPTY), Field(
+        description="Where the fact comes from: article, arrêté, guide and section, or public page.")]
+    checked_on: Annotated[dt.date, Field(description="The day a person last checked it (YYYY-MM-DD).")]
 
-    def __post_init__(self):
-        _require(isinstance(self.source, str) and bool(self.source.strip()), "missing 'source'")
-        _require(isinstance(self.checked_on, dt.date) and not isinstance(self.checked_on, dt.datetime),
-                 f"'checked_on' must be a date (YYYY-MM-DD), got {self.checked_on!r}")
-        for field in dataclasses.fields(self):
-            value = getattr(self, field.name)
-            if field.name == "departement" and value is not None:
-                check_departement_code(value)
-            elif field.name in ("email",) and value:
-                check_email(value)
-            elif field.name == "emails":
-                for email in value:
-                    check_email(email)
-            elif field.name == "url" and value:
-                check_url(value)
+    @field_validator("checked_on", mode="before")
+    @classmethod
+    def _a_day_not_a_moment(cls, value):
+        if isinstance(value, dt.datetime):
+            raise ValueError(f"'checked_on' must be a date (YYYY-MM-DD), got {value!r}")
+        return value
 
 
-@dataclass(frozen=True, kw_only=True)
 class Departement(Fact):
-    code: str
-    name: str
+    code: Code
+    name: Text
     prefecture_seat: str
 
-    def __post_init__(self):
-        super().__post_init__()
-        check_departement_code(self.code)
-        _require(bool(self.name.strip()), "a département needs a name")
 
-
-@dataclass(frozen=True, kw_only=True)
 class PrefectureService(Fact):
     """A préfecture or sous-préfecture service the public can reach."""
 
-    KINDS = ("prefecture", "sous-prefecture")
+    KINDS: ClassVar = ("prefecture", "sous-prefecture")
 
-    departement: str | None = None
-    name: str
-    kind: str = "prefecture"
-    address: tuple[str, ...] = ()
-    emails: tuple[str, ...] = ()
+    departement: Code | None = None
+    name: Text
+    kind: Literal[KINDS] = "prefecture"
+    address: Lines = ()
+    emails: Emails = ()
     phones: tuple[Phone, ...] = ()
     web_pages: tuple[Link, ...] = ()
     hours: str = ""
 
-    def __post_init__(self):
-        super().__post_init__()
-        _require(self.kind in self.KINDS, f"kind must be one of {', '.join(self.KINDS)}")
 
-
-@dataclass(frozen=True, kw_only=True)
 class FilingChannel(Fact):
     """A local way to file a démarche that is not on ANEF."""
 
-    KINDS = ("demarches-simplifiees", "postal", "guichet", "email")
+    KINDS: ClassVar = ("demarches-simplifiees", "postal", "guichet", "email")
 
-    departement: str | None = None
-    kind: str
-    label: str
+    departement: Code | None = None
+    kind: Literal[KINDS]
+    label: Text
     #: The démarche slugs it serves; empty when it serves none of the
     #: catalogue (shown on the département page only).
-    demarches: tuple[str, ...] = ()
-    #: "first", "renewal": the kinds of request it serves.
-    kinds: tuple[str, ...] = ("first", "renewal")
-    url: str = ""
-    address: tuple[str, ...] = ()
-    email: str = ""
+    demarches: Slugs = ()
+    #: The kinds of request it serves.
+    kinds: Annotated[tuple[Literal["first", "renewal"], ...], BeforeValidator(_one_or_many)] = ("first", "renewal")
+    url: OptionalUrl = ""
+    address: Lines = ()
+    email: OptionalEmail = ""
     sous_prefecture: str = ""
     notes: str = ""
 
-    def __post_init__(self):
-        super().__post_init__()
-        _require(self.kind in self.KINDS, f"kind must be one of {', '.join(self.KINDS)}")
-        _require(bool(self.kinds) and set(self.kinds) <= {"first", "renewal"},
-                 "kinds must be among first, renewal")
+    @field_validator("kinds")
+    @classmethod
+    def _some_kind(cls, kinds):
+        if not kinds:
+            raise ValueError("kinds must be among first, renewal")
+        return kinds
 
 
-@dataclass(frozen=True, kw_only=True)
 class PanVector(Fact):
     """One way to book a PAN appointment (arrêté of 1 Aug 2023)."""
 
-    KINDS = ("phone", "email", "in-person", "online-form", "postal")
+    KINDS: ClassVar = ("phone", "email", "in-person", "online-form", "postal")
     #: The arrêté asks for at least one vector that is not digital.
-    DIGITAL_KINDS = ("email", "online-form")
+    DIGITAL_KINDS: ClassVar = ("email", "online-form")
 
-    departement: str | None = None
-    kind: str
+    departement: Code | None = None
+    kind: Literal[KINDS]
     label: str = ""
-    phone: str = ""
-    email: str = ""
-    url: str = ""
-    address: tuple[str, ...] = ()
+    phone: OptionalPhone = ""
+    email: OptionalEmail = ""
+    url: OptionalUrl = ""
+    address: Lines = ()
     hours: str = ""
     notes: str = ""
     #: What the préfecture demands before it gives an appointment this way.
-    required_information: tuple[str, ...] = ()
+    required_information: Lines = ()
 
-    def __post_init__(self):
-        super().__post_init__()
-        _require(self.kind in self.KINDS, f"kind must be one of {', '.join(self.KINDS)}")
-        if self.phone:
-            check_phone(self.phone)
-        _require(self.kind != "phone" or bool(self.phone), "a phone vector needs 'phone'")
-        _require(self.kind != "email" or bool(self.email), "an email vector needs 'email'")
+    @model_validator(mode="after")
+    def _reachable(self):
+        if self.kind == "phone" and not self.phone:
+            raise ValueError("a phone vector needs 'phone'")
+        if self.kind == "email" and not self.email:
+            raise ValueError("an email vector needs 'email'")
+        return self
 
     @property
     def digital(self) -> bool:
         return self.kind in self.DIGITAL_KINDS
 
 
-@dataclass(frozen=True, kw_only=True)
 class SubstitutionModality(Fact):
     """How the substitution solution of R.431-2 al. 3 is organised."""
 
-    departement: str | None = None
-    summary: str
-    legal_basis: str
-    send_to: tuple[str, ...] = ()
-    url: str = ""
+    departement: Code | None = None
+    summary: Text
+    legal_basis: Text
+    send_to: Lines = ()
+    url: OptionalUrl = ""
     notes: str = ""
 
 
-@dataclass(frozen=True, kw_only=True)
 class LocalPitfall(Fact):
     """A known local trap (wrong guidance, hidden link) and how to get round it."""
 
-    departement: str | None = None
-    title: str
-    problem: str
-    workaround: str
-    demarches: tuple[str, ...] = ()
+    departement: Code | None = None
+    title: Text
+    problem: Text
+    workaround: Text
+    demarches: Slugs = ()
 
 
-@dataclass(frozen=True, kw_only=True)
 class Tribunal(Fact):
-    departement: str | None = None
-    name: str
-    address: tuple[str, ...] = ()
-    phone: str = ""
-    url: str = ""
-
-    def __post_init__(self):
-        super().__post_init__()
-        if self.phone:
-            check_phone(self.phone)
+    departement: Code | None = None
+    name: Text
+    address: Lines = ()
+    phone: OptionalPhone = ""
+    url: OptionalUrl = ""
 
 
-@dataclass(frozen=True, kw_only=True)
 class Resource(Fact):
     """Somewhere to get help: association, hotline, Défenseur des droits…"""
 
-    KINDS = ("association", "hotline", "defenseur-des-droits", "support", "documentation")
+    KINDS: ClassVar = ("association", "hotline", "defenseur-des-droits", "support", "documentation")
 
-    departement: str | None = None
-    name: str
-    kind: str
+    departement: Code | None = None
+    name: Text
+    kind: Literal[KINDS]
     description: str = ""
-    address: tuple[str, ...] = ()
+    address: Lines = ()
     phones: tuple[Phone, ...] = ()
-    emails: tuple[str, ...] = ()
-    url: str = ""
-
-    def __post_init__(self):
-        super().__post_init__()
-        _require(self.kind in self.KINDS, f"kind must be one of {', '.join(self.KINDS)}")
+    emails: Emails = ()
+    url: OptionalUrl = ""
 
 
 #: What a letter is for (core/letters/catalogue.py recommends letters by purpose).
 LETTER_PURPOSES = ("postal-cover", "api-request", "api-request-bpi", "api-request-young", "information",
                    "substitution", "pan", "ddd", "recepisse-request", "l114-5", "ccc", "refere")
-
-
 #: Who a letter is addressed to.
 LETTER_RECIPIENTS = ("prefecture", "prefecture-email", "substitution", "pan", "tribunal", "ddd", "ccc")
 
 
-@dataclass(frozen=True, kw_only=True)
 class LetterTemplate(Fact):
     """A Jinja letter or email template: the national ones (core/plugins/national/letters)
     and those a département plugin ships, with the same powers."""
 
-    KINDS = ("letter", "email")
+    KINDS: ClassVar = ("letter", "email")
 
-    departement: str | None = None
-    slug: str
-    title: str
-    kind: str = "letter"
+    departement: Code | None = None
+    slug: Slug
+    title: Text
+    kind: Literal[KINDS] = "letter"
+    #: In YAML, a path relative to the facts file.
     template: Path
     #: What the letter is for (LETTER_PURPOSES above): the case page then
     #: recommends it when that need arises, and it replaces the national
     #: letter of the same purpose and kind.
-    purpose: str = ""
+    purpose: Literal[("", *LETTER_PURPOSES)] = ""
     #: The articles the letter relies on, shown next to it.
     legal_basis: str = ""
     #: Who receives it (core/letters/compose.py finds the address in the
     #: local facts); by default the préfecture, by post or by email.
-    recipient: str = ""
+    recipient: Literal[("", *LETTER_RECIPIENTS)] = ""
     #: The channels (anef, local) it fits; by default those of the national
     #: letter with the same purpose, or both.
-    channels: tuple[str, ...] = ()
+    channels: tuple[Literal["anef", "local"], ...] = ()
     #: « Lettre recommandée avec accusé de réception ».
     registered: bool = False
     #: A draft for the juriste or lawyer to finish (the référé).
@@ -300,49 +296,27 @@ class LetterTemplate(Fact):
     #: The volunteer chooses the legal grounds it invokes.
     needs_grounds: bool = False
 
-    def __post_init__(self):
-        super().__post_init__()
-        _require(self.kind in self.KINDS, f"kind must be one of {', '.join(self.KINDS)}")
-        _require(not self.recipient or self.recipient in LETTER_RECIPIENTS,
-                 f"recipient must be one of {', '.join(LETTER_RECIPIENTS)} (or left out)")
-        _require(set(self.channels) <= {"anef", "local"}, "channels must be among anef, local")
-        _require(bool(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", self.slug)), f"invalid slug {self.slug!r}")
-        _require(self.template.is_file(), f"template file not found: {self.template}")
-        _require(not self.purpose or self.purpose in LETTER_PURPOSES,
-                 f"purpose must be one of {', '.join(LETTER_PURPOSES)} (or left out)")
+    @field_validator("template")
+    @classmethod
+    def _exists(cls, path: Path):
+        if not path.is_file():
+            raise ValueError(f"template file not found: {path}")
+        return path
 
 
-@dataclass(frozen=True, kw_only=True)
 class LocalBlockageKind(Fact):
     """A kind of blockage met locally, counted in the statistics with the national ones."""
 
-    departement: str | None = None
-    slug: str
-    label: str
-
-    def __post_init__(self):
-        super().__post_init__()
-        _require(bool(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", self.slug)), f"invalid slug {self.slug!r}")
+    departement: Code | None = None
+    slug: Slug
+    label: Text
 
 
-#: YAML section name → fact class, in the order the sections are documented.
-SECTIONS: dict[str, type[Fact]] = {
-    "departements": Departement,
-    "prefecture_services": PrefectureService,
-    "filing_channels": FilingChannel,
-    "pan_vectors": PanVector,
-    "substitution_modalities": SubstitutionModality,
-    "local_pitfalls": LocalPitfall,
-    "tribunals": Tribunal,
-    "resources": Resource,
-    "letter_templates": LetterTemplate,
-    "blockage_kinds": LocalBlockageKind,
-}
+class FactSet(BaseModel):
+    """All the facts of one plugin, by section: the shape of its facts.yaml."""
 
-
-@dataclass(frozen=True)
-class FactSet:
-    """All the facts of one plugin, by section."""
+    model_config = ConfigDict(frozen=True, extra="forbid",
+                              json_schema_extra={"title": "Permanence plugin facts (facts.yaml)"})
 
     departements: tuple[Departement, ...] = ()
     prefecture_services: tuple[PrefectureService, ...] = ()
@@ -354,6 +328,10 @@ class FactSet:
     resources: tuple[Resource, ...] = ()
     letter_templates: tuple[LetterTemplate, ...] = ()
     blockage_kinds: tuple[LocalBlockageKind, ...] = ()
+
+
+#: YAML section name → fact class, in the order the sections are documented.
+SECTIONS: dict[str, type[Fact]] = {name: get_args(field.annotation)[0] for name, field in FactSet.model_fields.items()}
 
 
 def load_facts_file(path: Path) -> FactSet:
@@ -373,91 +351,20 @@ def load_facts_file(path: Path) -> FactSet:
     if unknown:
         raise FactError(f"{path}: unknown section(s) {', '.join(sorted(unknown))}; "
                         f"expected {', '.join(SECTIONS)}")
-    sections = {}
-    for section, fact_class in SECTIONS.items():
-        entries = document.get(section) or []
-        if not isinstance(entries, list):
-            raise FactError(f"{path}: section '{section}' must be a list")
-        built = []
-        for index, entry in enumerate(entries):
-            where = f"{path}: {section}[{index}]"
-            label = entry.get("name") or entry.get("code") or entry.get("label") or entry.get("slug") \
-                if isinstance(entry, dict) else None
-            if label:
-                where += f" ({label})"
-            try:
-                built.append(build_fact(fact_class, entry, base_dir=path.parent))
-            except FactError as exc:
-                raise FactError(f"{where}: {exc}") from None
-        sections[section] = tuple(built)
-    return FactSet(**sections)
-
-
-def build_fact(fact_class: type[Fact], entry: object, base_dir: Path | None = None) -> Fact:
-    """Build one fact from a YAML mapping, converting lists and nested records."""
-    if not isinstance(entry, dict):
-        raise FactError("an entry must be a mapping")
-    field_types = typing.get_type_hints(fact_class)
-    known = {f.name for f in dataclasses.fields(fact_class)}
-    unknown = set(entry) - known
-    if unknown:
-        raise FactError(f"unknown field(s) {', '.join(sorted(unknown))}")
-    missing = [f.name for f in dataclasses.fields(fact_class)
-               if f.name not in entry and f.default is dataclasses.MISSING
-               and f.default_factory is dataclasses.MISSING]
-    if missing:
-        raise FactError(f"missing {', '.join(repr(name) for name in missing)}")
-    values = {}
-    for name, raw in entry.items():
-        values[name] = _convert(field_types[name], raw, name, base_dir)
+    sections = {name: entries for name, entries in document.items() if entries is not None}
+    for entry in sections.get("letter_templates") or []:  # a template's path is relative to the file
+        if isinstance(entry, dict) and isinstance(entry.get("template"), str):
+            entry["template"] = path.parent / entry["template"]
     try:
-        return fact_class(**values)
-    except TypeError as exc:  # pragma: no cover - guarded by the checks above
-        raise FactError(str(exc)) from None
+        return FactSet.model_validate(sections)
+    except ValidationError as exc:
+        raise FactError(located_errors(exc, sections, path)) from None
 
 
-def _convert(annotation, raw, name: str, base_dir: Path | None):
-    origin = typing.get_origin(annotation)
-    if origin in (typing.Union, types.UnionType):
-        if raw is None:
-            return None
-        annotation = next(arg for arg in typing.get_args(annotation) if arg is not type(None))
-        origin = typing.get_origin(annotation)
-    if origin is tuple:
-        item_type = typing.get_args(annotation)[0]
-        if isinstance(raw, str):
-            raw = [raw]
-        if not isinstance(raw, list):
-            raise FactError(f"'{name}' must be a list")
-        return tuple(_convert(item_type, item, name, base_dir) for item in raw)
-    if annotation in (Phone, Link):
-        if annotation is Phone and isinstance(raw, str):
-            raw = {"number": raw}
-        if not isinstance(raw, dict):
-            raise FactError(f"'{name}' entries must be mappings")
-        try:
-            return annotation(**raw)
-        except TypeError as exc:
-            raise FactError(f"'{name}': {exc}") from None
-    if annotation is dt.date:
-        if isinstance(raw, str):
-            try:
-                return dt.date.fromisoformat(raw)
-            except ValueError:
-                raise FactError(f"'{name}' must be a date (YYYY-MM-DD), got {raw!r}") from None
-        return raw
-    if annotation is Path:
-        if not isinstance(raw, str):
-            raise FactError(f"'{name}' must be a path")
-        return (base_dir / raw) if base_dir else Path(raw)
-    if annotation is bool:
-        if not isinstance(raw, bool):
-            raise FactError(f"'{name}' must be true or false")
-        return raw
-    if annotation is str:
-        if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-            raise FactError(f"'{name}' must be text; quote it in YAML (\"{raw}\")")
-        if not isinstance(raw, str):
-            raise FactError(f"'{name}' must be text")
-        return raw
-    return raw
+def facts_schema() -> dict:
+    """The JSON Schema of a plugin's facts.yaml."""
+    return FactSet.model_json_schema()
+
+
+def schema_text() -> str:
+    return json.dumps(facts_schema(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"

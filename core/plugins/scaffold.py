@@ -9,6 +9,7 @@ import unicodedata
 from pathlib import Path
 
 from core.plugins.departements import SOURCE, name_of, prefecture_seat_of
+from core.plugins.facts import schema_text
 
 
 class ScaffoldError(ValueError):
@@ -42,6 +43,8 @@ def write_plugin(code: str, directory: Path, name: str | None = None, today: dt.
         path = directory / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(template.format(**values), encoding="utf-8")
+    # For the contributor's editor (see the first line of facts.yaml).
+    (directory / "facts.schema.json").write_text(schema_text(), encoding="utf-8")
     return directory
 
 
@@ -78,6 +81,9 @@ Local facts for {departement} ({code}), for the Permanence intranet.
 
 Every fact in `{package}/facts.yaml` carries its `source` and the date it was
 last checked (`checked_on`); see Permanence's docs/writing-a-plugin.md.
+`facts.schema.json` lets your editor check `facts.yaml` as you type (VS Code
+with the YAML extension reads the first line of the file); refresh it with
+`flask --app core plugins schema > facts.schema.json` after upgrading Permanence.
 '''
 
 INIT = '''"""{departement} ({code}) : informations locales (à compléter : citer la source principale)."""
@@ -88,7 +94,8 @@ from core.plugins.kit import DeclarativePlugin
 plugin = DeclarativePlugin(Path(__file__).with_name("facts.yaml"))
 '''
 
-FACTS = '''# {departement} ({code}). Every fact: a `source` (article, arrêté, document and
+FACTS = '''# yaml-language-server: $schema=../facts.schema.json
+# {departement} ({code}). Every fact: a `source` (article, arrêté, document and
 # section, or public page) and `checked_on` (when a person last checked it).
 # Never invent an address, a number or a link: leave it out instead.
 # Sections and fields: Permanence's docs/hooks.md.
