@@ -31,7 +31,7 @@ from core.cases.demo import seed_demo_cases  # noqa: E402
 from core.cases.models import Case  # noqa: E402
 from core.cases.service import assess_case  # noqa: E402
 from core.letters import compose as L  # noqa: E402
-from core.letters.pdf import render_pdf  # noqa: E402
+from core.web.pdf import render_pdf  # noqa: E402
 from core.plugins.state import local_facts  # noqa: E402
 from core.web.extensions import db  # noqa: E402
 

@@ -21,6 +21,7 @@ def create_app(config: dict | None = None) -> Flask:
     """Build the application; ``config`` overrides the environment (tests)."""
     import importlib
 
+    from core.accounts import security
     from core.accounts import views as accounts
     from core.accounts.cli import users_cli
     from core.admin import views as admin
@@ -39,7 +40,7 @@ def create_app(config: dict | None = None) -> Flask:
     from core.rules import load_rules
     from core.stats import views as stats
     from core.stats.cli import stats_cli
-    from core.web import errors, security
+    from core.web import errors
     from core.web.config import check_production_safety, from_environment, normalise_database_url
     from core.web.extensions import babel, csrf, db, migrate
     from core.web.i18n import select_locale

@@ -17,9 +17,9 @@ from core.cases.service import append_entry, assess_case
 from core.letters import catalogue as C
 from core.letters import compose as L
 from core.letters.models import Letter
-from core.letters.pdf import render_pdf
 from core.plugins.state import local_facts
 from core.web.extensions import db
+from core.web.pdf import render_pdf
 from tests.conftest import csrf_token
 from tests.test_cases import PNG, add_entry, case_id, create_case, token
 

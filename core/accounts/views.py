@@ -11,8 +11,9 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from core.accounts.authentication import authenticate
 from core.accounts.models import MIN_PASSWORD_LENGTH
+from core.accounts.security import public, safe_next_url
 from core.web.extensions import db
-from core.web.security import public, safe_next_url
+from core.web.forms import ActionForm
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 
@@ -101,9 +102,8 @@ def account():
             flash(_("Your password has been changed. Your other sessions are closed."), "success")
             return redirect(url_for("auth.account"))
         form.current.errors.append(_("This is not your current password."))
-    from core.cases.calendar import CalendarForm
     return render_template("auth/account.html", form=form, min_password_length=MIN_PASSWORD_LENGTH,
-                           calendar_form=CalendarForm())
+                           calendar_form=ActionForm())
 
 
 @bp.route("/langue", methods=["POST"])

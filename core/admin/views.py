@@ -10,6 +10,7 @@ from wtforms import EmailField, PasswordField, SelectChoice, SelectField, String
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
 from core.accounts.models import MIN_PASSWORD_LENGTH, Role, User
+from core.accounts.security import bounded_int, role_required
 from core.plugins.conformance import check_plugin
 from core.plugins.registry import DuplicateClaimError
 from core.plugins.state import PluginStateError, disabled_by_configuration, enabled_names, registry, set_enabled
@@ -17,7 +18,6 @@ from core.web.audit import AuditEvent
 from core.web.extensions import db
 from core.web.forms import ActionForm
 from core.web.messages import describe_plugin_error
-from core.web.security import bounded_int, role_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 

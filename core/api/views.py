@@ -14,10 +14,10 @@ from pydantic import BaseModel
 
 from core.plugins.departements import name_of
 from core.plugins.facts import INSEE_DEPARTEMENT
+from core.plugins.local import assess_locally
 from core.plugins.state import local_facts
 from core.rules import HELD_KINDS, HeldDocument, Situation, SituationError, channel_at
 from core.rules.dates import EARLIEST, LATEST, is_stale
-from core.rules.local import assess_locally
 from core.rules.pan import LEGAL_BASIS as PAN_LEGAL_BASIS
 from core.rules.pan import pan_compliance
 from core.web.extensions import csrf

@@ -10,9 +10,9 @@ from wtforms import SelectChoice
 
 from core.assessment.forms import PERMIT_LABELS, AssessmentForm, demarche_choices, permit_choices
 from core.plugins.departements import name_of
+from core.plugins.local import assess_locally
 from core.plugins.state import local_facts
 from core.rules import HELD_KINDS, HeldDocument, Situation, SituationError
-from core.rules.local import assess_locally
 from core.web import messages
 from core.web.forms import tristate
 

@@ -14,19 +14,15 @@ from collections import Counter
 from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from core.accounts.models import User
+from core.accounts.security import public
 from core.cases.models import Case, CaseDeadline
 from core.web import messages
 from core.web.extensions import db, utcnow
-from core.web.security import public
+from core.web.forms import ActionForm
 
 bp = Blueprint("calendar", __name__)
-
-
-class CalendarForm(FlaskForm):
-    """Create, renew or revoke the feed's secret."""
 
 
 def event_uid(case_id: int, kind: str, occurrence: int = 1) -> str:
@@ -86,7 +82,7 @@ def feed(token):
 
 @bp.route("/compte/calendrier", methods=["POST"])
 def manage():
-    form = CalendarForm()
+    form = ActionForm()  # create, renew or revoke the feed's secret
     if form.validate_on_submit():
         if request.form.get("action") == "revoke":
             current_user.calendar_token = None

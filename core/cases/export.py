@@ -10,9 +10,9 @@ from flask import render_template
 
 from core.cases.models import Attachment, Case, EvidenceEntry
 from core.cases.service import attachment_path, record_of, verify_case
-from core.letters.pdf import render_pdf
 from core.web.extensions import utcnow
 from core.web.messages import evidence_kind_label
+from core.web.pdf import render_pdf
 
 
 def manifest_of(case: Case) -> dict:

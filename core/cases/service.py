@@ -12,10 +12,10 @@ from sqlalchemy.exc import IntegrityError
 
 from core.cases.evidence import GENESIS, ChainCheck, EntryRecord, sha256_of, sniff_media_type, verify_chain
 from core.cases.models import Attachment, Case, CaseDeadline, EvidenceEntry
+from core.plugins.local import LocalAssessment, assess_locally
 from core.plugins.state import local_facts
 from core.rules import HeldDocument as HeldFact
 from core.rules import Situation
-from core.rules.local import LocalAssessment, assess_locally
 from core.rules.progress import LadderProgress, LoggedFact, ladder_progress
 from core.web.audit import audit
 from core.web.extensions import db, utcnow

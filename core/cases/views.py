@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from core.accounts.models import Role
+from core.accounts.security import bounded_int, role_required
 from core.cases import export as exports
 from core.cases import service
 from core.cases.evidence import ATTEMPT_KINDS
@@ -25,7 +26,6 @@ from core.web import messages
 from core.web.audit import audit
 from core.web.extensions import db, utcnow
 from core.web.forms import ActionForm, tristate, tristate_choice
-from core.web.security import bounded_int, role_required
 
 bp = Blueprint("cases", __name__, url_prefix="/dossiers", template_folder="templates")
 

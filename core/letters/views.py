@@ -18,11 +18,11 @@ from core.letters import compose
 from core.letters.catalogue import catalogue, recommended_letters
 from core.letters.compose import build_context, build_eml, letter_html, mailto, recipient_for, remaining_todos
 from core.letters.models import Letter
-from core.letters.pdf import PdfEngineError, render_pdf
 from core.plugins.state import local_facts
 from core.web import messages
 from core.web.audit import audit
 from core.web.extensions import db
+from core.web.pdf import PdfEngineError, render_pdf
 
 bp = Blueprint("letters", __name__, url_prefix="/dossiers/<int:case_id>/courriers", template_folder="templates")
 

@@ -2,7 +2,7 @@
 from flask import Blueprint, render_template
 from flask_babel import get_locale
 
-from core.web.security import public
+from core.accounts.security import public
 
 bp = Blueprint("privacy", __name__)
 

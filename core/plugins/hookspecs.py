@@ -30,8 +30,18 @@ missing there or its documented signature differs from the code.
 """
 import pluggy
 
-from core.plugins.facts import (Departement, FilingChannel, LetterTemplate, LocalBlockageKind, LocalPitfall, PanVector,
-                                PrefectureService, Resource, SubstitutionModality, Tribunal)
+from core.plugins.facts import (
+    Departement,
+    FilingChannel,
+    LetterTemplate,
+    LocalBlockageKind,
+    LocalPitfall,
+    PanVector,
+    PrefectureService,
+    Resource,
+    SubstitutionModality,
+    Tribunal,
+)
 
 PROJECT_NAME = "permanence"
 

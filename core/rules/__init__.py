@@ -7,30 +7,31 @@ that reason over them. Usable without Flask::
                             expires_on=date(2025, 1, 9), filed_on=date(2024, 11, 4),
                             on=date(2025, 1, 12))).attestation.type   # "api"
 
-docs/legal-review.md lists each rule with the text it encodes.
+docs/legal-review.md lists each rule with the text it encodes. The modules:
+``models`` and ``catalogue`` (the data and its loading), ``situation`` (what
+goes in and comes out), ``filing`` (channel and windows), ``documents`` (API,
+récépissé, regular stay), ``court`` (silence, time limits, the court route),
+``assessment`` (all of it at once), ``progress`` (the escalation ladder),
+``local`` (with a département's facts), ``dates`` and ``pan``.
 """
-from core.rules.assessment import (
-    HELD_KINDS,
-    PERMITS,
-    Assessment,
-    Attestation,
-    Channel,
-    CourtRoute,
-    Deadline,
-    FilingWindow,
-    HeldDocument,
-    NotComputed,
-    RegularStay,
-    Situation,
-    SituationError,
-    Warning,
-    anef_window,
-    assess,
-    channel_at,
-    local_window,
-    window_status,
+from core.rules.assessment import assess
+from core.rules.catalogue import PERMITS, Demarche, EscalationStep, LegalGround, Rules, RulesError, load_rules
+from core.rules.filing import anef_window, channel_at, local_window, window_status
+from core.rules.situation import (
+                                  HELD_KINDS,
+                                  Assessment,
+                                  Attestation,
+                                  Channel,
+                                  CourtRoute,
+                                  Deadline,
+                                  FilingWindow,
+                                  HeldDocument,
+                                  NotComputed,
+                                  RegularStay,
+                                  Situation,
+                                  SituationError,
+                                  Warning,
 )
-from core.rules.catalogue import Demarche, EscalationStep, LegalGround, Rules, RulesError, load_rules
 
 __all__ = ["HELD_KINDS", "PERMITS", "Assessment", "Attestation", "Channel", "CourtRoute", "Deadline", "Demarche",
            "EscalationStep", "FilingWindow", "HeldDocument", "LegalGround", "NotComputed", "RegularStay", "Rules",

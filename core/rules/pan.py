@@ -5,8 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
-from core.plugins.facts import PanVector
+
+class BookingVector(Protocol):
+    """A way to book (core.plugins.facts.PanVector): the rule only needs to know if it is digital."""
+
+    @property
+    def digital(self) -> bool: ...
+
 
 MIN_VECTORS = 2
 MIN_NON_DIGITAL = 1
@@ -24,5 +31,5 @@ class PanCompliance:
         return self.vectors >= MIN_VECTORS and self.non_digital >= MIN_NON_DIGITAL
 
 
-def pan_compliance(vectors: Sequence[PanVector]) -> PanCompliance:
+def pan_compliance(vectors: Sequence[BookingVector]) -> PanCompliance:
     return PanCompliance(vectors=len(vectors), non_digital=sum(1 for v in vectors if not v.digital))

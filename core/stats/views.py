@@ -8,12 +8,12 @@ from flask import Blueprint, Response, current_app, render_template, request
 from flask_babel import gettext as _
 
 from core.accounts.models import Role
-from core.letters.pdf import render_pdf
+from core.accounts.security import role_required
 from core.stats.charts import bar_chart
 from core.stats.counts import aggregate, collect, suppressed, to_csv
 from core.web import messages
 from core.web.audit import audit
-from core.web.security import role_required
+from core.web.pdf import render_pdf
 
 bp = Blueprint("stats", __name__, url_prefix="/statistiques", template_folder="templates")
 

@@ -1,14 +1,16 @@
 """The national assessment completed with what the plugins know of the
 département: the local channels for the démarche, its pitfalls, and the
-local facts each escalation step needs. Pure: takes a LocalFacts."""
+local facts each escalation step needs. Pure: takes a LocalFacts. The page
+``/evaluer``, the case page and ``POST /api/v1/assess`` all go through it."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
 from core.plugins.facts import Departement, FilingChannel, LocalPitfall
 from core.plugins.registry import LocalFacts, PluginInfo
-from core.rules.assessment import Assessment, Situation, Warning, assess
+from core.rules.assessment import assess
 from core.rules.catalogue import Rules
+from core.rules.situation import Assessment, Situation, Warning
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from core import PROJECT_ROOT
-
-ALLOWED_ROOT = (PROJECT_ROOT / "static").resolve()
+#: The project's static folder (core/web/pdf.py → the project root → static).
+ALLOWED_ROOT = (Path(__file__).resolve().parents[2] / "static").resolve()
 ENGINES = ("weasyprint", "wkhtmltopdf")
 #: Where wkhtmltopdf is told to send every network request: a closed port.
 DEAD_PROXY = "http://127.0.0.1:9"

@@ -1,0 +1,1 @@
+"""Alembic migrations of the database (``flask --app core db upgrade``)."""

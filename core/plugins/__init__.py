@@ -1,0 +1,1 @@
+"""The plugin system in one place: the hook contract (hookspecs), the fact types (facts), the declarative kit (kit), discovery (registry), the enabled state (state), the conformance kit, the scaffold and the national defaults."""
