@@ -28,3 +28,23 @@ def test_no_module_of_core_is_over_400_lines():
     long = {str(path.relative_to(ROOT)): n for path in (ROOT / "core").rglob("*.py")
             if (n := len(path.read_text(encoding="utf-8").splitlines())) > 400}
     assert long == {}
+
+
+def test_the_paths_the_docs_name_exist_and_the_map_shows_every_package():
+    import re
+
+    docs = {path: path.read_text(encoding="utf-8") for path in (ROOT / "docs").glob("*.md")}
+    docs[ROOT / "README.md"] = (ROOT / "README.md").read_text(encoding="utf-8")
+    named = {(doc.name, match) for doc, text in docs.items()
+             for match in re.findall(r"\b((?:core|plugins|templates|tests)/[\w./-]*\w)", text)
+             if "<" not in match and "*" not in match}
+
+    def exists(path: str) -> bool:  # "core/cases/service.append_entry" names a function of core/cases/service.py
+        module = path.split(".")[0]
+        return (ROOT / path).exists() or (ROOT / f"{module}.py").exists()
+
+    missing = sorted((doc, path) for doc, path in named if not exists(path))
+    assert missing == []
+    architecture = docs[ROOT / "docs" / "architecture.md"]
+    packages = sorted(path.parent.relative_to(ROOT).as_posix() for path in (ROOT / "core").glob("*/__init__.py"))
+    assert [package for package in packages if f"{package}/" not in architecture] == []

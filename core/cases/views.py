@@ -312,9 +312,13 @@ def export(case_id):
     case = get_case(case_id)
     data = exports.export_zip(case)
     audit("case.export", case)
+    return _private_zip(data, f"{case.reference}-pieces.zip")
+
+
+def _private_zip(data: bytes, filename: str) -> Response:
+    """A download of personal data: never kept by a browser or proxy cache."""
     return Response(data, mimetype="application/zip", headers={
-        "Content-Disposition": f'attachment; filename="{case.reference}-pieces.zip"',
-        "Cache-Control": "private, no-store"})
+        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-store"})
 
 
 # --- blockages met --------------------------------------------------------------------
@@ -341,9 +345,7 @@ def personal_data(case_id):
     case = get_case(case_id)
     data = exports.personal_data_zip(case)
     audit("person.export", case)
-    return Response(data, mimetype="application/zip", headers={
-        "Content-Disposition": f'attachment; filename="{case.reference}-donnees-personnelles.zip"',
-        "Cache-Control": "private, no-store"})
+    return _private_zip(data, f"{case.reference}-donnees-personnelles.zip")
 
 
 @bp.route("/<int:case_id>/effacer", methods=["GET", "POST"])
