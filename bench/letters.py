@@ -30,6 +30,7 @@ from core.accounts.models import User  # noqa: E402
 from core.cases.demo import seed_demo_cases  # noqa: E402
 from core.cases.models import Case  # noqa: E402
 from core.cases.service import assess_case  # noqa: E402
+from core.letters import catalogue as C  # noqa: E402
 from core.letters import compose as L  # noqa: E402
 from core.web.pdf import render_pdf  # noqa: E402
 from core.plugins.state import local_facts  # noqa: E402
@@ -55,7 +56,7 @@ def main() -> None:
         case = db.session.scalar(db.select(Case).filter_by(departement="14"))
         facts = local_facts()
         result = assess_case(case)
-        specs = [s for s in L.catalogue(facts, case.departement)
+        specs = [s for s in C.catalogue(facts, case.departement)
                  if s.kind == "letter" and L.recipient_for(s, facts, case.departement)[1] is None]
         print(f"{len(specs)} letters for {case.reference} (Calvados), {rounds} rounds, engines: {', '.join(engines)}")
         print(f"{'letter':<28} {'engine':<12} {'pages':>5} {'pipeline ms':>12} {'engine alone ms':>16} {'ratio':>6}")
