@@ -32,9 +32,9 @@ from core.cases.models import Case  # noqa: E402
 from core.cases.service import assess_case  # noqa: E402
 from core.letters import catalogue as C  # noqa: E402
 from core.letters import compose as L  # noqa: E402
-from core.web.pdf import render_pdf  # noqa: E402
 from core.plugins.state import local_facts  # noqa: E402
 from core.web.extensions import db  # noqa: E402
+from core.web.pdf import render_pdf  # noqa: E402
 
 
 def main() -> None:

@@ -16,7 +16,7 @@ from core.rules import HeldDocument, Situation, SituationError, assess, load_rul
 
 RULES = load_rules()
 SCENARIOS = Path(__file__).with_name("scenarios")
-#: Every warning code and deadline kind the pages can say (core/messages.py
+#: Every warning code and deadline kind the pages can say (core/web/messages.py
 #: describes each one), so that a misspelt code in a scenario fails.
 _MESSAGES = (Path(__file__).parent.parent / "core" / "web" / "messages.py").read_text(encoding="utf-8")
 

@@ -1,16 +1,13 @@
-"""Plugin administration for the network's administrators."""
+"""Administration for the network's administrators: plugins, accounts, the audit log."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, Length, ValidationError
 
-from core.accounts.models import MIN_PASSWORD_LENGTH, Role, User
+from core.accounts.models import Role, User
 from core.accounts.security import bounded_int, role_required
+from core.admin.forms import AccountStateForm, UserForm
 from core.plugins.conformance import check_plugin
 from core.plugins.registry import DuplicateClaimError
 from core.plugins.state import PluginStateError, disabled_by_configuration, enabled_names, registry, set_enabled
@@ -63,25 +60,6 @@ def check(name):
 
 
 # --- accounts --------------------------------------------------------------------
-
-class UserForm(FlaskForm):
-    email = EmailField(_l("Email address"), filters=[lambda v: v.strip().lower() if v else v],
-                       validators=[DataRequired(), Email(message=_l("Not an email address.")), Length(max=254)])
-    name = StringField(_l("Name"), filters=[lambda v: v.strip() if v else v], validators=[DataRequired(), Length(max=120)])
-    role = SelectField(_l("Role"), choices=[SelectChoice(r.value, r.value) for r in Role])
-    password = PasswordField(_l("Initial password"), validators=[DataRequired(), Length(
-        min=MIN_PASSWORD_LENGTH, message=_l("The password must be at least %(min)d characters long.",
-                                            min=MIN_PASSWORD_LENGTH))], render_kw={"autocomplete": "new-password"})
-    submit = SubmitField(_l("Create the account"))
-
-    def validate_email(self, field):
-        if db.session.scalar(db.select(User).filter_by(email=field.data)):
-            raise ValidationError(_l("An account already uses this address."))
-
-
-class AccountStateForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=[SelectChoice(r.value, r.value) for r in Role])
-
 
 @bp.route("/utilisateurs", methods=["GET", "POST"])
 @role_required(Role.ADMIN)

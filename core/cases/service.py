@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import current_app
+from flask import abort, current_app
 from sqlalchemy.exc import IntegrityError
 
 from core.cases.evidence import GENESIS, ChainCheck, EntryRecord, sha256_of, sniff_media_type, verify_chain
@@ -19,6 +19,14 @@ from core.rules import Situation
 from core.rules.progress import LadderProgress, LoggedFact, ladder_progress
 from core.web.audit import audit
 from core.web.extensions import db, utcnow
+
+
+def get_case(case_id: int) -> Case:
+    """The case, or a 404 page: every page of a case starts here."""
+    case = db.session.get(Case, case_id)
+    if case is None:
+        abort(404)
+    return case
 
 
 def rules():

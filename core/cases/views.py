@@ -19,7 +19,7 @@ from core.cases import service
 from core.cases.evidence import ATTEMPT_KINDS
 from core.cases.forms import BlockageForm, CaseForm, DocumentForm, EntryForm, EraseForm, StatusForm
 from core.cases.models import Attachment, Case, CaseBlockage, CaseDeadline, CaseStatus, EvidenceEntry, HeldDocument
-from core.letters.catalogue import recommended_letters
+from core.letters.service import recommended_letters
 from core.plugins.state import local_facts
 from core.rules import SituationError
 from core.web import messages
@@ -30,13 +30,6 @@ from core.web.forms import ActionForm, tristate, tristate_choice
 bp = Blueprint("cases", __name__, url_prefix="/dossiers", template_folder="templates")
 
 PAGE_SIZE = 20
-
-
-def get_case(case_id: int) -> Case:
-    case = db.session.get(Case, case_id)
-    if case is None:
-        abort(404)
-    return case
 
 
 def _covered():
@@ -130,7 +123,7 @@ def create():
 
 @bp.route("/<int:case_id>/modifier", methods=["GET", "POST"])
 def edit(case_id):
-    case = get_case(case_id)
+    case = service.get_case(case_id)
     form = CaseForm(obj=case if request.method == "GET" else None).fill_choices()
     if request.method == "GET":
         form.permit.data = case.permit or ""
@@ -165,7 +158,7 @@ def edit(case_id):
                     return redirect(url_for("cases.show", case_id=case.id))
     if conflict:
         db.session.rollback()
-        case = get_case(case_id)
+        case = service.get_case(case_id)
         flash(_("Someone else saved this case while you were editing it. Your changes are still in the form "
                 "below, not saved: compare with the current case, then save again."), "error")
         form.version.data = str(case.version)
@@ -179,7 +172,7 @@ def edit(case_id):
 
 @bp.route("/<int:case_id>")
 def show(case_id, entry_form=None, document_form=None, status=200):
-    case = get_case(case_id)
+    case = service.get_case(case_id)
     audit("case.view", case)
     if case.erased_at is not None:  # an empty shell: its log, nothing to assess
         return render_template("cases/erased.html", case=case, action_form=ActionForm(), messages=messages)
@@ -204,7 +197,7 @@ def show(case_id, entry_form=None, document_form=None, status=200):
 
 @bp.route("/<int:case_id>/journal", methods=["POST"])
 def add_entry(case_id):
-    case = get_case(case_id)
+    case = service.get_case(case_id)
     form = EntryForm(prefix="entry").fill_choices(case)
     if not form.validate_on_submit():
         return show(case_id, entry_form=form, status=400)
@@ -235,7 +228,7 @@ def add_entry(case_id):
 
 @bp.route("/<int:case_id>/journal/verifier", methods=["POST"])
 def verify(case_id):
-    case = get_case(case_id)
+    case = service.get_case(case_id)
     if ActionForm().validate_on_submit():
         check = service.verify_case(case)
         audit("chain.verify", case, "ok" if check.ok else f"broken at #{check.broken_sequence}")
@@ -245,7 +238,7 @@ def verify(case_id):
 
 @bp.route("/<int:case_id>/documents", methods=["POST"])
 def add_document(case_id):
-    case = get_case(case_id)
+    case = service.get_case(case_id)
     form = DocumentForm(prefix="document").fill_choices()
     if not form.validate_on_submit():
         return show(case_id, document_form=form, status=400)
@@ -260,7 +253,7 @@ def add_document(case_id):
 
 @bp.route("/<int:case_id>/documents/<int:document_id>/retirer", methods=["POST"])
 def remove_document(case_id, document_id):
-    case = get_case(case_id)
+    case = service.get_case(case_id)
     document = db.session.get(HeldDocument, document_id)
     if document is None or document.case_id != case.id:
         abort(404)
@@ -276,7 +269,7 @@ def remove_document(case_id, document_id):
 @bp.route("/<int:case_id>/statut", methods=["POST"])
 @role_required(Role.COORDINATEUR)
 def update_status(case_id):
-    case = get_case(case_id)
+    case = service.get_case(case_id)
     form = StatusForm(prefix="status").fill_choices()
     if form.validate_on_submit():
         case.status = form.status.data
@@ -291,7 +284,7 @@ def update_status(case_id):
 
 @bp.route("/<int:case_id>/pieces/<int:attachment_id>")
 def attachment(case_id, attachment_id):
-    case = get_case(case_id)
+    case = service.get_case(case_id)
     item = db.session.get(Attachment, attachment_id)
     if item is None or item.entry.case_id != case.id:
         abort(404)
@@ -309,7 +302,7 @@ def attachment(case_id, attachment_id):
 
 @bp.route("/<int:case_id>/export.zip")
 def export(case_id):
-    case = get_case(case_id)
+    case = service.get_case(case_id)
     data = exports.export_zip(case)
     audit("case.export", case)
     return _private_zip(data, f"{case.reference}-pieces.zip")
@@ -325,7 +318,7 @@ def _private_zip(data: bytes, filename: str) -> Response:
 
 @bp.route("/<int:case_id>/blocages", methods=["POST"])
 def add_blockage(case_id):
-    case = get_case(case_id)
+    case = service.get_case(case_id)
     form = BlockageForm(prefix="blockage").fill_choices(case)
     if not form.validate_on_submit():
         return show(case_id, status=400)
@@ -342,7 +335,7 @@ def add_blockage(case_id):
 @bp.route("/<int:case_id>/donnees-personnelles.zip")
 def personal_data(case_id):
     """Everything held on the person of this case: JSON and attachments (GDPR art. 15)."""
-    case = get_case(case_id)
+    case = service.get_case(case_id)
     data = exports.personal_data_zip(case)
     audit("person.export", case)
     return _private_zip(data, f"{case.reference}-donnees-personnelles.zip")
@@ -353,7 +346,7 @@ def personal_data(case_id):
 def erase(case_id):
     from core.cases.retention import erase_person
 
-    case = get_case(case_id)
+    case = service.get_case(case_id)
     if case.erased_at is not None:
         flash(_("The person's data was erased on %(date)s.", date=messages.long_datetime(case.erased_at)), "info")
         return redirect(url_for("cases.show", case_id=case.id))

@@ -6,18 +6,16 @@ import datetime as dt
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectMultipleField, StringField, SubmitField, TextAreaField, widgets
-from wtforms.validators import Length, Optional
 
 from core.cases import service
-from core.cases.views import get_case
+from core.cases.service import get_case
 from core.letters import compose
-from core.letters.catalogue import catalogue, recommended_letters
+from core.letters.catalogue import catalogue
 from core.letters.compose import build_context, build_eml, letter_html, mailto, recipient_for, remaining_todos
+from core.letters.forms import LetterForm
 from core.letters.models import Letter
+from core.letters.service import recommended_letters
 from core.plugins.state import local_facts
 from core.web import messages
 from core.web.audit import audit
@@ -25,26 +23,6 @@ from core.web.extensions import db
 from core.web.pdf import PdfEngineError, render_pdf
 
 bp = Blueprint("letters", __name__, url_prefix="/dossiers/<int:case_id>/courriers", template_folder="templates")
-
-
-class CheckboxList(SelectMultipleField):
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
-
-
-class LetterForm(FlaskForm):
-    pieces = CheckboxList(_l("Evidence to attach (bordereau)"), coerce=int, validators=[Optional()])
-    grounds = CheckboxList(_l("Rights harmed (to link to the person's situation)"), validators=[Optional()])
-    urgency = TextAreaField(_l("Why it is urgent (in a few words)"), validators=[Optional(), Length(max=2000)])
-    person_in_copy = BooleanField(_l("The person is in copy of this message"))
-    anef_checked = BooleanField(_l("I checked the ANEF account today: no attestation is available"))
-    confirmation_attached = BooleanField(_l("The confirmation de dépôt is attached"))
-    recipient_checked = BooleanField(_l("I checked this address against the préfecture's own text"))
-    subject = StringField(_l("Object"), validators=[Optional(), Length(max=300)])
-    body = TextAreaField(_l("Text of the letter"), validators=[Optional(), Length(max=40000)],
-                         render_kw={"rows": 22})
-    prepare = SubmitField(_l("Prepare the text"))
-    generate = SubmitField(_l("Generate"))
 
 
 def _spec(case, slug):
