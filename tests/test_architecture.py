@@ -48,3 +48,36 @@ def test_the_paths_the_docs_name_exist_and_the_map_shows_every_package():
     architecture = docs[ROOT / "docs" / "architecture.md"]
     packages = sorted(path.parent.relative_to(ROOT).as_posix() for path in (ROOT / "core").glob("*/__init__.py"))
     assert [package for package in packages if f"{package}/" not in architecture] == []
+
+
+def test_the_code_names_only_modules_and_files_that_exist():
+    """A comment pointing to a module that moved sends a newcomer nowhere."""
+    import importlib.util
+    import re
+
+    def is_module(name: str) -> bool:  # "core.plugins.facts.Departement": a module, then a name in it
+        parts = name.split(".")
+        return any(_found(".".join(parts[:n])) for n in range(len(parts), 1, -1))
+
+    sources = [*ROOT.glob("core/**/*.py"), *ROOT.glob("core/**/templates/**/*.html"), *ROOT.glob("plugins/**/*.*"),
+               *ROOT.glob("tests/*.py"), ROOT / "pyproject.toml", ROOT / "Makefile", ROOT / "babel.cfg"]
+    stale = []
+    for source in sources:
+        if source.suffix in (".json", ".mo", ".pyc"):
+            continue
+        text = source.read_text(encoding="utf-8")
+        for path in re.findall(r"\b(core/[\w./-]*\w)", text):
+            if "<" not in path and not ((ROOT / path).exists() or (ROOT / f"{path.split('.')[0]}.py").exists()):
+                stale.append(f"{source.relative_to(ROOT)}: {path}")
+        for name in re.findall(r"(?<![\w/])(core\.[a-z_]+(?:\.[A-Za-z_]+)*)", text):
+            if not is_module(name):
+                stale.append(f"{source.relative_to(ROOT)}: {name}")
+    assert stale == []
+
+
+def _found(module: str) -> bool:
+    import importlib.util
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:  # a name inside a module ("core.app.create_app")
+        return False

@@ -132,3 +132,23 @@ def test_the_json_schema_refuses_what_the_loader_refuses():
         jsonschema.validate(bad_phone, schema)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"departements": [{"code": "14", "name": "Calvados", "prefecture_seat": "Caen"}]}, schema)
+
+
+@pytest.mark.parametrize("entry, problem", [
+    ('{code: "14", name: Calvados, prefecture_seat: Caen, source: s, checked_on: 0}', "'checked_on' must be a date"),
+    ('{code: "14", name: Calvados, prefecture_seat: Caen, source: s, checked_on: "2024-01-01T00:00:00"}',
+     "'checked_on' must be a date"),
+])
+def test_a_number_or_a_moment_is_not_a_day(tmp_path, entry, problem):
+    with pytest.raises(FactError, match=problem):
+        load_facts_file(write(tmp_path, f"departements:\n  - {entry}\n"))
+
+
+def test_yes_is_not_true_and_a_nested_mistake_says_where(tmp_path):
+    (tmp_path / "l.txt").write_text("Objet : x", encoding="utf-8")
+    with pytest.raises(FactError, match="'registered' must be true or false"):
+        load_facts_file(write(tmp_path, "letter_templates:\n  - {slug: l, title: L, template: l.txt, registered: 'yes',"
+                                        " source: s, checked_on: 2025-01-01}\n"))
+    with pytest.raises(FactError, match=r"resources\[0\] \(R\): phones\[1\]: unknown field\(s\) hourz"):
+        load_facts_file(write(tmp_path, "resources:\n  - {name: R, kind: hotline, phones: ['05 56 90 60 60', "
+                                        "{number: '05 56 90 60 61', hourz: x}], source: s, checked_on: 2025-01-01}\n"))

@@ -96,3 +96,22 @@ def test_a_departement_plugin_overrides_the_national_default(app):
         assert "arrêté préfectoral de la Gironde du 15 mai 2023" in facts.substitution_modality("33").legal_basis
         national = facts.substitution_modality("14")
         assert national.departement is None and "arrêté du 1er août 2023" in national.legal_basis
+
+
+def test_a_plugin_written_for_the_former_layout_still_loads_and_is_told_to_move():
+    """Plugins made by an earlier `plugins new` import core.plugin_kit and core.testing."""
+    import importlib
+    import sys
+
+    import core.plugins.facts
+    import core.plugins.kit
+    import core.plugins.testing
+    for old, new in (("core.plugin_kit", core.plugins.kit), ("core.testing", core.plugins.testing),
+                     ("core.facts", core.plugins.facts)):
+        sys.modules.pop(old, None)
+        with pytest.warns(DeprecationWarning, match=new.__name__):
+            module = importlib.import_module(old)
+        for name in ("DeclarativePlugin", "hookimpl", "assert_plugin_conforms", "Departement", "PanVector"):
+            if hasattr(new, name) and name in vars(module):
+                assert getattr(module, name) is getattr(new, name)
+    assert importlib.import_module("core.plugin_kit").DeclarativePlugin is core.plugins.kit.DeclarativePlugin

@@ -201,3 +201,18 @@ def test_the_published_rules_schema_is_the_one_the_loader_uses_and_every_rules_f
 
     for path in sorted(RULES_DIR.glob("*.yaml")):
         jsonschema.validate(as_an_editor_reads_it(yaml.safe_load(path.read_text(encoding="utf-8"))), schema)
+
+
+@pytest.mark.parametrize("entry, problem", [
+    ("{slug: etudiant, label: x, anef_since: [{from: 2021-05-01, permits: [], source: x}]}",
+     r"anef_since\[0\]: 'permits' must not be an empty list"),  # [] would silently mean « no permit »
+    ("{slug: etudiant, label: x, local_source: x, implicit_rejection: {days: '90', legal_basis: l, source: s}}",
+     "'days' must be a whole number"),
+    ("{slug: etudiant, label: x, anef_since: [{from: 0, source: x}]}", "'from' must be a date"),
+])
+def test_the_rules_refuse_what_a_juriste_did_not_mean(tmp_path, entry, problem):
+    for path in RULES_DIR.glob("*.yaml"):
+        (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "demarches.yaml").write_text(f"demarches:\n  - {entry}\n", encoding="utf-8")
+    with pytest.raises(RulesError, match=problem):
+        load_rules(tmp_path)

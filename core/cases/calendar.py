@@ -28,9 +28,10 @@ bp = Blueprint("calendar", __name__)
 def event_uid(case_id: int, kind: str, occurrence: int = 1) -> str:
     """The same event keeps the same UID when the deadlines are recomputed
     (their rows are replaced at every change), so that a calendar app
-    updates its date instead of deleting and adding it."""
+    updates its date instead of deleting and adding it; nor does it depend on
+    the address the feed was fetched at."""
     suffix = f"-{occurrence}" if occurrence > 1 else ""
-    return f"case-{case_id}-{kind.replace(':', '-')}{suffix}@{request.host.split(':')[0]}"
+    return f"case-{case_id}-{kind.replace(':', '-')}{suffix}@permanence"
 
 
 def _escape(text: str) -> str:

@@ -66,7 +66,7 @@ class Case(db.Model):
     #: Two volunteers saving the same case at once: the second is told, not overwritten.
     version: Mapped[int] = mapped_column(default=1)
     #: The head of the evidence chain (number of entries, last hash), so that
-    #: removing the last entries is detected too (core/cases.py, verify_case).
+    #: removing the last entries is detected too (core/cases/service.py, verify_case).
     evidence_count: Mapped[int] = mapped_column(default=0)
     evidence_head: Mapped[str | None] = mapped_column(String(64))
     #: Set when the person's data was erased at their request: the case stays
@@ -116,7 +116,7 @@ class EvidenceEntry(db.Model):
     """One dated piece of the evidence log. Never edited nor deleted: a
     correction is a new entry pointing to the one it corrects. Its hash
     covers its content, its attachments' hashes and the previous entry's
-    hash (core/evidence.py)."""
+    hash (core/cases/evidence.py)."""
 
     __tablename__ = "evidence_entries"
     __table_args__ = (db.UniqueConstraint("case_id", "sequence", name="uq_evidence_entries_case_sequence"),)

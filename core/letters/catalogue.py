@@ -40,7 +40,7 @@ def catalogue(facts, departement: str) -> list[LetterSpec]:
     with a purpose replaces the national one of the same purpose and kind
     (the Calvados URGENT email replaces the national one), and inherits its
     channels unless it says its own."""
-    local = set(facts.local_letter_templates(departement))
+    local = {t for t in facts.local_letter_templates(departement) if isinstance(t, LetterTemplate)}
     every = [t for t in facts.letter_templates(departement) if isinstance(t, LetterTemplate)]
     national = [_spec(t) for t in every if t not in local]
     plugin_letters = [_spec(t, local=True) for t in every if t in local]

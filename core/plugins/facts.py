@@ -13,9 +13,9 @@ check a file as it is typed. No Flask here.
 """
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Annotated, ClassVar, Literal, get_args
 
@@ -25,6 +25,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    StrictBool,
     StringConstraints,
     ValidationError,
     WithJsonSchema,
@@ -32,7 +33,16 @@ from pydantic import (
     model_validator,
 )
 
-from core.rules.validation import NON_EMPTY, PATTERN_MESSAGES, Slug, Text, describe_errors, located_errors
+from core.rules.validation import (
+    NON_EMPTY,
+    PATTERN_MESSAGES,
+    SLUG,
+    DayOrIsoText,
+    Slug,
+    Text,
+    describe_errors,
+    located_errors,
+)
 
 # INSEE codes of the départements: 01–19, 2A, 2B, 21–95, 971–974 and 976
 # (core/plugins/departements.py names each one).
@@ -63,6 +73,10 @@ class FactError(ValueError):
     """A fact is malformed; the message names the field and the problem."""
 
 
+#: True while pydantic validates records nested in another one (or a file).
+_INSIDE_VALIDATION: ContextVar[bool] = ContextVar("inside_fact_validation", default=False)
+
+
 def _one_or_many(value):
     """YAML lets a contributor write one value where a list is expected."""
     return [value] if isinstance(value, str) else value
@@ -83,23 +97,45 @@ def _one_or_many_schema(item: dict) -> WithJsonSchema:
 Lines = Annotated[tuple[str, ...], BeforeValidator(_one_or_many), _one_or_many_schema({"type": "string"})]
 Emails = Annotated[tuple[Email, ...], BeforeValidator(_one_or_many),
                    _one_or_many_schema({"type": "string", "pattern": EMAIL})]
-Slugs = Annotated[tuple[str, ...], BeforeValidator(_one_or_many), _one_or_many_schema({"type": "string"})]
+Slugs = Annotated[tuple[Slug, ...], BeforeValidator(_one_or_many),
+                  _one_or_many_schema({"type": "string", "pattern": SLUG})]
+Phones = Annotated[tuple["Phone", ...], BeforeValidator(_one_or_many)]
 
 
 class Record(BaseModel):
-    """Immutable, exact (an unknown field is an error), validated when built."""
+    """Immutable, exact (an unknown field is an error), validated when built.
+
+    Built in Python code, a malformed record raises :class:`FactError`; inside
+    a file's validation, pydantic's own error goes up with its location, so
+    the message can say ``phones[1]: invalid phone number …``.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     def __init__(self, **data):
+        if _INSIDE_VALIDATION.get():
+            super().__init__(**data)
+            return
+        token = _INSIDE_VALIDATION.set(True)
         try:
             super().__init__(**data)
         except ValidationError as exc:
             raise FactError(describe_errors(exc)) from None
+        finally:
+            _INSIDE_VALIDATION.reset(token)
+
+
+def _phone_or_mapping_schema(schema: dict, _cls) -> None:
+    """In YAML a phone is a number, or a mapping with its hours."""
+    mapping = dict(schema)
+    schema.clear()
+    schema.update(title=mapping.pop("title", "Phone"), anyOf=[{"type": "string", "pattern": PHONE}, mapping])
 
 
 class Phone(Record):
     """A phone number with the hours it answers (free text, French)."""
+
+    model_config = ConfigDict(json_schema_extra=_phone_or_mapping_schema)
 
     number: PhoneNumber
     hours: str = ""
@@ -124,14 +160,7 @@ class Fact(Record):
 
     source: Annotated[str, StringConstraints(pattern=NON_EMPTY), Field(
         description="Where the fact comes from: article, arrêté, guide and section, or public page.")]
-    checked_on: Annotated[dt.date, Field(description="The day a person last checked it (YYYY-MM-DD).")]
-
-    @field_validator("checked_on", mode="before")
-    @classmethod
-    def _a_day_not_a_moment(cls, value):
-        if isinstance(value, dt.datetime):
-            raise ValueError(f"'checked_on' must be a date (YYYY-MM-DD), got {value!r}")
-        return value
+    checked_on: Annotated[DayOrIsoText, Field(description="The day a person last checked it (YYYY-MM-DD).")]
 
 
 class Departement(Fact):
@@ -150,7 +179,7 @@ class PrefectureService(Fact):
     kind: Literal[KINDS] = "prefecture"
     address: Lines = ()
     emails: Emails = ()
-    phones: tuple[Phone, ...] = ()
+    phones: Phones = ()
     web_pages: tuple[Link, ...] = ()
     hours: str = ""
 
@@ -167,7 +196,8 @@ class FilingChannel(Fact):
     #: catalogue (shown on the département page only).
     demarches: Slugs = ()
     #: The kinds of request it serves.
-    kinds: Annotated[tuple[Literal["first", "renewal"], ...], BeforeValidator(_one_or_many)] = ("first", "renewal")
+    kinds: Annotated[tuple[Literal["first", "renewal"], ...], BeforeValidator(_one_or_many),
+                     _one_or_many_schema({"enum": ["first", "renewal"]})] = ("first", "renewal")
     url: OptionalUrl = ""
     address: Lines = ()
     email: OptionalEmail = ""
@@ -253,7 +283,7 @@ class Resource(Fact):
     kind: Literal[KINDS]
     description: str = ""
     address: Lines = ()
-    phones: tuple[Phone, ...] = ()
+    phones: Phones = ()
     emails: Emails = ()
     url: OptionalUrl = ""
 
@@ -290,11 +320,11 @@ class LetterTemplate(Fact):
     #: letter with the same purpose, or both.
     channels: tuple[Literal["anef", "local"], ...] = ()
     #: « Lettre recommandée avec accusé de réception ».
-    registered: bool = False
+    registered: StrictBool = False
     #: A draft for the juriste or lawyer to finish (the référé).
-    draft: bool = False
+    draft: StrictBool = False
     #: The volunteer chooses the legal grounds it invokes.
-    needs_grounds: bool = False
+    needs_grounds: StrictBool = False
 
     @field_validator("template")
     @classmethod
@@ -351,20 +381,19 @@ def load_facts_file(path: Path) -> FactSet:
     if unknown:
         raise FactError(f"{path}: unknown section(s) {', '.join(sorted(unknown))}; "
                         f"expected {', '.join(SECTIONS)}")
-    sections = {name: entries for name, entries in document.items() if entries is not None}
+    sections = {name: entries for name, entries in document.items() if entries}  # an empty section: none
     for entry in sections.get("letter_templates") or []:  # a template's path is relative to the file
         if isinstance(entry, dict) and isinstance(entry.get("template"), str):
             entry["template"] = path.parent / entry["template"]
+    token = _INSIDE_VALIDATION.set(True)
     try:
         return FactSet.model_validate(sections)
     except ValidationError as exc:
         raise FactError(located_errors(exc, sections, path)) from None
-
-
-def facts_schema() -> dict:
-    """The JSON Schema of a plugin's facts.yaml."""
-    return FactSet.model_json_schema()
+    finally:
+        _INSIDE_VALIDATION.reset(token)
 
 
 def schema_text() -> str:
-    return json.dumps(facts_schema(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    """The JSON Schema of a plugin's facts.yaml, as published in SCHEMA_PATH."""
+    return json.dumps(FactSet.model_json_schema(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"

@@ -1,7 +1,7 @@
 """What a département plugin author imports.
 
 Most plugins are pure data: a ``facts.yaml`` file next to their
-``__init__.py``, whose sections mirror the hooks of :mod:`core.hookspecs`.
+``__init__.py``, whose sections mirror the hooks of :mod:`core.plugins.hookspecs`.
 :class:`DeclarativePlugin` reads and validates that file once, then answers
 every hook from it, so a plugin package can be three lines of Python::
 

@@ -5,7 +5,7 @@ the in-tree ``gironde``, ``calvados`` and ``paca`` plugins are declared in
 ``pyproject.toml`` exactly as an external package would declare its own.
 
 The registry knows every *installed* plugin. Which ones are *enabled* is a
-runtime decision stored in the database (:mod:`core.plugin_state`); every
+runtime decision stored in the database (:mod:`core.plugins.state`); every
 hook call goes through :class:`LocalFacts`, built for one enabled set, whose
 hook callers leave the disabled plugins out, so their code is never run.
 """
@@ -124,7 +124,7 @@ class PluginRegistry:
         for departement in departements:
             if not isinstance(departement, Departement):
                 raise PluginLoadError(name, f"permanence_departements returned {departement!r}, "
-                                            "not a core.facts.Departement")
+                                            "not a core.plugins.facts.Departement")
         module = sys.modules.get(entry_point.split(":")[0])
         description = ((module.__doc__ if module else None) or "").strip().split("\n")[0]
         self.plugins[name] = PluginInfo(name=name, version=version, distribution=distribution,

@@ -12,7 +12,8 @@ docs/legal-review.md lists each rule with the text it encodes. The modules:
 goes in and comes out), ``filing`` (channel and windows), ``documents`` (API,
 récépissé, regular stay), ``court`` (silence, time limits, the court route),
 ``assessment`` (all of it at once), ``progress`` (the escalation ladder),
-``local`` (with a département's facts), ``dates`` and ``pan``.
+``dates``, ``pan`` and ``validation``. With a département's facts:
+:mod:`core.plugins.local`.
 """
 from core.rules.assessment import assess
 from core.rules.catalogue import PERMITS, Demarche, EscalationStep, LegalGround, Rules, RulesError, load_rules

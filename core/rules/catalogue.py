@@ -104,6 +104,10 @@ def _read(path: Path) -> RulesFile:
         raise RulesError(f"{path}: cannot read rules: {exc}") from exc
     if not isinstance(document, dict):
         raise RulesError(f"{path}: the top level must be a mapping")
+    unknown = set(document) - set(RulesFile.model_fields)
+    if unknown:
+        raise RulesError(f"{path}: unknown section(s) {', '.join(sorted(map(str, unknown)))}; "
+                         f"expected {', '.join(RulesFile.model_fields)}")
     try:
         return RulesFile.model_validate(document)
     except ValidationError as exc:

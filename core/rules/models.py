@@ -14,7 +14,6 @@ from pydantic import (
     ConfigDict,
     Field,
     NonNegativeInt,
-    PositiveInt,
     StrictBool,
     ValidationInfo,
     WithJsonSchema,
@@ -22,7 +21,7 @@ from pydantic import (
     model_validator,
 )
 
-from core.rules.validation import Slug, Text
+from core.rules.validation import Count, Day, Slug, Text, non_empty_list
 
 KINDS = ("first", "renewal")
 #: The permits a volunteer can say the person holds (for L.433-3, R.431-5 and
@@ -35,13 +34,7 @@ Kind = Literal[KINDS]
 Permit = Literal[PERMITS]
 
 
-def _non_empty_list(value):
-    if isinstance(value, list) and not value:
-        raise ValueError("the list must not be empty")
-    return value
-
-
-Kinds = Annotated[tuple[Kind, ...], BeforeValidator(_non_empty_list)]
+Kinds = Annotated[tuple[Kind, ...], BeforeValidator(non_empty_list)]
 
 
 class RuleModel(BaseModel):
@@ -57,13 +50,13 @@ class AnefEntry(RuleModel):
     the démarche was on ANEF *by* that date (``exact`` is then false).
     """
 
-    on_anef_from: dt.date | None = Field(None, alias="from")
-    on_anef_by: dt.date | None = Field(None, alias="by")
+    on_anef_from: Day | None = Field(None, alias="from")
+    on_anef_by: Day | None = Field(None, alias="by")
     #: By default, the kinds the démarche offers.
     kinds: Kinds = KINDS
     source: Text
-    #: For renewals, the permits held this entry covers; None: every permit.
-    permits: tuple[Permit, ...] | None = None
+    #: For renewals, the permits held this entry covers; left out: every permit.
+    permits: Annotated[tuple[Permit, ...], BeforeValidator(non_empty_list)] | None = None
     #: False when the texts leave the entry in doubt: the channel is then
     #: shown « à vérifier », with the source saying why.
     verified: StrictBool = True
@@ -91,8 +84,8 @@ class AnefEntry(RuleModel):
 class SilenceRule(RuleModel):
     """How long the préfecture's silence takes to become a rejection (R.432-2 exceptions)."""
 
-    months: PositiveInt | None = None
-    days: PositiveInt | None = None
+    months: Count | None = None
+    days: Count | None = None
     legal_basis: Text
     source: Text
     verified: StrictBool = True
@@ -116,25 +109,26 @@ class Demarche(RuleModel):
     kinds: Kinds = KINDS
     residence_permit: StrictBool = True
     anef_since: tuple[AnefEntry, ...] = ()
-    local_source: str = ""
+    local_source: Text = ""
     #: The permit held when renewing, if the démarche implies it (L.433-3).
     default_permit: Permit | None = None
     #: The document due as soon as a first request is filed (the BPI's API,
     #: R.431-15-3 and R.431-15-4): a key of documents.yaml.
-    first_request_document: str | None = None
+    first_request_document: Slug | None = None
     #: When silence becomes a rejection, if not the general four months (R.432-2).
     implicit_rejection: SilenceRule | None = None
     #: The article R.431-5 2° lists for this démarche's young adults (deadline:
     #: the eve of the 19th birthday); empty: the 3° applies to them.
-    young_adult: str = ""
+    young_adult: Text = ""
     #: Advice for the volunteer, each with its source.
     notes: tuple[Note, ...] = ()
 
     @model_validator(mode="before")
     @classmethod
     def _entries_default_to_the_demarches_kinds(cls, data):
-        if isinstance(data, dict) and isinstance(data.get("anef_since"), list):
-            kinds = data.get("kinds", list(KINDS))
+        kinds = data.get("kinds", list(KINDS)) if isinstance(data, dict) else None
+        # Only well-formed kinds are passed on: a mistake is reported once, where it was written.
+        if isinstance(kinds, list) and kinds and set(kinds) <= set(KINDS) and isinstance(data.get("anef_since"), list):
             data = {**data, "anef_since": [{"kinds": kinds, **entry} if isinstance(entry, dict) else entry
                                            for entry in data["anef_since"]]}
         return data
@@ -180,7 +174,8 @@ class Reminder(RuleModel):
     source: Text
     channels: tuple[Literal[CHANNEL_KINDS], ...] = CHANNEL_KINDS
     kinds: Kinds = KINDS
-    demarches: tuple[Slug, ...] | None = None
+    #: Left out: every démarche.
+    demarches: Annotated[tuple[Slug, ...], BeforeValidator(non_empty_list)] | None = None
     verified: StrictBool = True
 
     def applies(self, channel: str, kind: str, demarche: str) -> bool:
@@ -199,13 +194,20 @@ class RulesDateError(ValueError):
 class Parameter(RuleModel):
     """A number with dated values, OpenFisca-style: each applies from its date."""
 
-    #: The key of the entry in parameters.yaml (set by the loader).
+    #: The key of the entry in parameters.yaml (set by the loader, not written in the entry).
     name: str = ""
     description: Text
     values: Annotated[tuple[tuple[dt.date, NonNegativeInt], ...], WithJsonSchema(
         {"type": "object", "description": "start date (YYYY-MM-DD): value from that day",
          "additionalProperties": {"type": "integer", "minimum": 0}, "minProperties": 1})]
     source: Text
+
+    @field_validator("name")
+    @classmethod
+    def _the_key_is_the_name(cls, name):
+        if name:
+            raise ValueError("unknown field(s) name (a parameter's name is its key)")
+        return name
 
     @field_validator("values", mode="before")
     @classmethod
@@ -256,9 +258,9 @@ class BlockageKind(RuleModel):
 class RefereReadiness(RuleModel):
     """When the evidence log shows enough failed attempts for a référé."""
 
-    min_attempts: PositiveInt  # failed attempts on different days
-    min_distinct_weeks: PositiveInt
-    min_span_days: PositiveInt
+    min_attempts: Count  # failed attempts on different days
+    min_distinct_weeks: Count
+    min_span_days: Count
     #: What the Conseil d'État said.
     legal_basis: Text
     #: The project's own prudence: the thresholds above are not the CE's.

@@ -43,7 +43,7 @@ def from_environment(environ: Mapping[str, str] = os.environ) -> dict:
         "RETENTION_MONTHS": int(environ.get("PERMANENCE_RETENTION_MONTHS", "24")),
         # Statistics leaving the intranet withhold any count below this.
         "STATS_SUPPRESSION_THRESHOLD": int(environ.get("PERMANENCE_STATS_THRESHOLD", "5")),
-        # weasyprint (default) or wkhtmltopdf (pdfkit); see core/pdf.py.
+        # weasyprint (default) or wkhtmltopdf (pdfkit); see core/web/pdf.py.
         "PDF_ENGINE": environ.get("PDF_ENGINE", "weasyprint"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -53,7 +53,7 @@ def from_environment(environ: Mapping[str, str] = os.environ) -> dict:
         "REMEMBER_COOKIE_SECURE": production,
         "PERMANENT_SESSION_LIFETIME": int(environ.get("PERMANENCE_SESSION_SECONDS", 8 * 3600)),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-        # Attachments are checked one by one (10 MB each, core/evidence.py), so
+        # Attachments are checked one by one (10 MB each, core/cases/evidence.py), so
         # that a refused file is explained next to the form, which keeps the
         # rest of what was typed; only an absurd request is cut at the door.
         "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,
