@@ -171,3 +171,26 @@ def yaml_plugin_source(doc: str = "A test plugin.") -> str:
 def pytest_report_header(config):
     url = os.environ.get("DATABASE_URL")
     return f"database: {url.split('://')[0] + '://…' if url else 'SQLite file (set DATABASE_URL for PostgreSQL)'}"
+
+
+@pytest.fixture
+def count_queries(app):
+    """``with count_queries() as queries:`` … ``len(queries)``: the SQL statements a request ran."""
+    from contextlib import contextmanager
+
+    from sqlalchemy import event
+
+    @contextmanager
+    def counting():
+        with app.app_context():
+            engine = db.engine
+        statements = []
+
+        def record(conn, cursor, statement, *args):
+            statements.append(statement)
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            yield statements
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+    return counting

@@ -210,3 +210,73 @@ def test_retention_also_deletes_cases_with_letters_and_erased_shells_without_cou
     assert reasons == ["erasure", "retention"]  # each person counted once
     again = coordinator.get(f"/dossiers/{erased}/effacer")
     assert again.status_code == 404
+
+
+def test_the_database_counts_the_same_as_the_case_by_case_definition(app, demo):
+    """The statistics page asks the database (GROUP BY, a fixed number of
+    queries); core.stats.counts defines each count case by case. Both agree,
+    on live cases, anonymous records and every kind of count."""
+    from core.cases.models import CaseBlockage, EvidenceEntry, HeldDocument
+    from core.stats.counts import aggregate, anonymous_record, collect
+    from core.stats.queries import counts_for
+    today = dt.date(2026, 11, 23)
+    with app.app_context():
+        def new_case(created, **fields):
+            case = Case(person_name="X", departement=fields.pop("departement", "33"), demarche="salarie",
+                        kind=fields.pop("kind", "renewal"), created_at=created, **fields)
+            db.session.add(case)
+            db.session.flush()
+            return case
+        broken = new_case(dt.datetime(2025, 3, 31, 23, 30), expires_on=dt.date(2025, 6, 1), filed_on=dt.date(2025, 3, 1))
+        broken.blockages.append(CaseBlockage(kind="anef-technical-error", occurred_on=dt.date(2025, 4, 2),
+                                             recorded_by="x"))
+        held = new_case(dt.datetime(2025, 4, 1), expires_on=dt.date(2025, 5, 1), filed_on=dt.date(2025, 2, 1))
+        held.documents.append(HeldDocument(kind="api", issued_on=dt.date(2025, 2, 20)))
+        held.documents.append(HeldDocument(kind="api", issued_on=dt.date(2025, 3, 20)))
+        first = new_case(dt.datetime(2025, 12, 31, 12, 0), kind="first", departement="14", filed_on=dt.date(2025, 12, 1))
+        for sequence, (moment, result) in enumerate(((dt.datetime(2026, 1, 5, 9), "no-slot"),
+                                                     (dt.datetime(2026, 1, 19, 17), "appointment"),
+                                                     (dt.datetime(2026, 1, 26, 8), "appointment")), start=1):
+            db.session.add(EvidenceEntry(case_id=first.id, sequence=sequence, kind="pan-attempt", occurred_at=moment,
+                                         recorded_by="x", summary="s", result=result, previous_hash="0",
+                                         entry_hash=str(sequence)))
+        erased = new_case(dt.datetime(2025, 5, 5), erased_at=dt.datetime(2025, 6, 1))
+        gone = new_case(dt.datetime(2025, 7, 7), expires_on=dt.date(2025, 8, 1))
+        gone.blockages.append(CaseBlockage(kind="pan-unreachable", occurred_on=dt.date(2025, 7, 9), recorded_by="x"))
+        db.session.flush()
+        db.session.add(anonymous_record(gone, "retention", today))
+        db.session.delete(gone)
+        db.session.commit()
+        assert erased.id
+        for start, end in ((dt.date(2000, 1, 1), dt.date(2199, 12, 31)), (dt.date(2025, 4, 1), dt.date(2025, 12, 31)),
+                           (dt.date(2025, 3, 15), dt.date(2025, 3, 15)), (dt.date(2026, 1, 1), dt.date(2026, 12, 31))):
+            expected = aggregate(collect(start, end, today))
+            assert counts_for(start, end, today) == expected, (start, end)
+        assert counts_for(dt.date(2000, 1, 1), dt.date(2199, 12, 31), today)["renewal_breaks"]["all"] >= 2
+
+
+def test_the_statistics_page_runs_as_many_queries_for_ten_cases_as_for_forty(app, coordinator, count_queries):
+    """Statistics are GROUP BY queries: their number does not grow with the cases."""
+    from core.cases.models import CaseBlockage, HeldDocument
+
+    def add_cases(n):
+        with app.app_context():
+            for i in range(n):
+                case = Case(person_name=f"P{i}", departement=("33", "14")[i % 2], demarche="salarie", kind="renewal",
+                            expires_on=dt.date(2025, 1, 1), filed_on=dt.date(2024, 10, 1))
+                case.blockages.append(CaseBlockage(kind="pan-unreachable", occurred_on=dt.date(2025, 1, 2),
+                                                   recorded_by="x"))
+                case.documents.append(HeldDocument(kind="api", issued_on=dt.date(2024, 10, 20)))
+                db.session.add(case)
+            db.session.commit()
+
+    def queries_for_the_page():
+        with count_queries() as queries:
+            response = coordinator.get("/statistiques?from=2000-01-01&to=2199-12-31")
+        assert response.status_code == 200
+        return len(queries)
+
+    add_cases(10)
+    with_ten = queries_for_the_page()
+    add_cases(30)
+    assert queries_for_the_page() == with_ten

@@ -10,7 +10,8 @@ from flask_babel import gettext as _
 from core.accounts.models import Role
 from core.accounts.security import role_required
 from core.stats.charts import bar_chart
-from core.stats.counts import aggregate, collect, suppressed, to_csv
+from core.stats.counts import suppressed, to_csv
+from core.stats.queries import counts_for
 from core.web import messages
 from core.web.audit import audit
 from core.web.pdf import render_pdf
@@ -61,7 +62,7 @@ def _view_model(counts, threshold, hide_small):
 @role_required(Role.COORDINATEUR)
 def index():
     start, end = _period()
-    counts = aggregate(collect(start, end))
+    counts = counts_for(start, end)
     threshold = current_app.config["STATS_SUPPRESSION_THRESHOLD"]
     return render_template("stats/index.html", start=start, end=end, counts=counts, threshold=threshold,
                            sections=_view_model(counts, threshold, hide_small=False), messages=messages)
@@ -72,7 +73,7 @@ def index():
 def export_csv():
     start, end = _period()
     threshold = current_app.config["STATS_SUPPRESSION_THRESHOLD"]
-    text = to_csv(aggregate(collect(start, end)), instance=current_app.config["ASSOCIATION_NAME"], start=start,
+    text = to_csv(counts_for(start, end), instance=current_app.config["ASSOCIATION_NAME"], start=start,
                   end=end, threshold=threshold)
     audit("stats.export", detail=f"csv {start}–{end}")
     return Response(text, mimetype="text/csv", headers={
@@ -83,7 +84,7 @@ def export_csv():
 @role_required(Role.COORDINATEUR)
 def report_pdf():
     start, end = _period()
-    counts = aggregate(collect(start, end))
+    counts = counts_for(start, end)
     threshold = current_app.config["STATS_SUPPRESSION_THRESHOLD"]
     html = render_template("stats/report.html", start=start, end=end, counts=counts, threshold=threshold,
                            sections=_view_model(counts, threshold, hide_small=True),
