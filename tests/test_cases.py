@@ -331,3 +331,30 @@ def test_admins_create_and_deactivate_accounts(app, admin_client):
     page = admin_client.get("/admin/utilisateurs").get_data(as_text=True)
     admin_client.post(f"/admin/utilisateurs/{user_id}/deactivate", data={"csrf_token": csrf_token(page), "role": "benevole"})
     assert log_in(app.test_client(), "nouvelle@example.org", "a long password").status_code == 200
+
+
+def test_the_pieces_of_the_lawyers_zip_are_stored_as_they_are_and_the_rest_deflated(benevole_client, case):
+    """A screenshot is already compressed: deflating it again only costs time."""
+    add_entry(benevole_client, case, files=[("capture.png", PNG)])
+    archive = zipfile.ZipFile(io.BytesIO(benevole_client.get(f"/dossiers/{case}/export.zip").data))
+    assert archive.getinfo("pieces/001-1-capture.png").compress_type == zipfile.ZIP_STORED
+    assert archive.getinfo("manifest.json").compress_type == zipfile.ZIP_DEFLATED
+    assert archive.testzip() is None
+
+
+def test_checking_a_log_runs_as_many_queries_for_three_entries_as_for_nine(app, benevole_client, case,
+                                                                           count_queries):
+    def queries_to_verify():
+        page = benevole_client.get(f"/dossiers/{case}").get_data(as_text=True)
+        with count_queries() as queries:
+            response = benevole_client.post(f"/dossiers/{case}/journal/verifier",
+                                            data={"csrf_token": csrf_token(page)})
+        assert response.status_code == 302
+        return len(queries)
+
+    for number in range(3):
+        add_entry(benevole_client, case, files=[(f"capture-{number}.png", PNG)], summary=f"Écran {number}")
+    with_three = queries_to_verify()
+    for number in range(3, 9):
+        add_entry(benevole_client, case, files=[(f"capture-{number}.png", PNG)], summary=f"Écran {number}")
+    assert queries_to_verify() == with_three

@@ -2,9 +2,9 @@
 bordereau, manifest of the evidence chain) and the person's own data."""
 from __future__ import annotations
 
-import io
 import json
 import zipfile
+from collections.abc import Iterator
 
 from flask import render_template
 
@@ -34,27 +34,65 @@ def exported_name(entry: EvidenceEntry, attachment: Attachment) -> str:
     return f"pieces/{entry.sequence:03d}-{index}-{attachment.filename}"
 
 
-def _write_attachments(archive: zipfile.ZipFile, case: Case) -> None:
-    for entry in case.entries:
-        for attachment in entry.attachments:
-            path = attachment_path(attachment.sha256)
-            if path.is_file():  # a missing file is reported by the bordereau's verification
-                archive.write(path, exported_name(entry, attachment))
+#: Media types already compressed: stored as they are, not deflated again.
+COMPRESSED = {"image/png", "image/jpeg", "application/pdf"}
+CHUNK = 1 << 20
 
 
-def export_zip(case: Case) -> bytes:
-    """The lawyer's archive: every piece, the bordereau (PDF) and the manifest."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        _write_attachments(archive, case)
-        html = render_template("cases/bordereau.html", case=case, check=verify_case(case), now=utcnow(),
-                               evidence_kind_label=evidence_kind_label, exported_name=exported_name)
-        archive.writestr("bordereau.pdf", render_pdf(html))
-        archive.writestr("manifest.json", json.dumps(manifest_of(case), ensure_ascii=False, indent=2))
-    return buffer.getvalue()
+class _Sink:
+    """Where zipfile writes (an unseekable stream): the bytes are handed on as they come."""
+
+    def __init__(self):
+        self.chunks: list[bytes] = []
+
+    def write(self, data) -> int:
+        self.chunks.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def take(self) -> bytes:
+        data, self.chunks = b"".join(self.chunks), []
+        return data
 
 
-def personal_data_zip(case: Case) -> bytes:
+def stream_zip(files: list[tuple[str, object, str]], extra: list[tuple[str, bytes]]) -> Iterator[bytes]:
+    """A ZIP built while it is sent: ``files`` are (name in the archive, path,
+    media type), copied by chunks, stored when already compressed; ``extra``
+    are small generated members (bordereau, manifest), deflated."""
+    sink = _Sink()
+    with zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, path, media_type in files:
+            info = zipfile.ZipInfo.from_file(path, name)
+            info.compress_type = zipfile.ZIP_STORED if media_type in COMPRESSED else zipfile.ZIP_DEFLATED
+            with open(path, "rb") as source, archive.open(info, "w", force_zip64=True) as target:
+                while block := source.read(CHUNK):
+                    target.write(block)
+                    yield sink.take()
+        for name, data in extra:
+            archive.writestr(name, data)
+            yield sink.take()
+    yield sink.take()
+
+
+def _pieces(case: Case) -> list[tuple[str, object, str]]:
+    """The attachments still on disk (a missing file is reported by the bordereau's verification)."""
+    return [(exported_name(entry, attachment), path, attachment.media_type)
+            for entry in case.entries for attachment in entry.attachments
+            if (path := attachment_path(attachment.sha256)).is_file()]
+
+
+def export_zip(case: Case) -> Iterator[bytes]:
+    """The lawyer's archive, streamed: every piece, the bordereau (PDF) and the manifest."""
+    html = render_template("cases/bordereau.html", case=case, check=verify_case(case), now=utcnow(),
+                           evidence_kind_label=evidence_kind_label, exported_name=exported_name)
+    extra = [("bordereau.pdf", render_pdf(html)),
+             ("manifest.json", json.dumps(manifest_of(case), ensure_ascii=False, indent=2).encode())]
+    return stream_zip(_pieces(case), extra)
+
+
+def personal_data_zip(case: Case) -> Iterator[bytes]:
     """Everything held on the person of this case (GDPR art. 15): JSON and attachments."""
     data = {
         "case": case.reference, "exported_at": utcnow().isoformat(timespec="seconds") + "Z",
@@ -73,8 +111,4 @@ def personal_data_zip(case: Case) -> bytes:
         "letters": [{"title": letter.title, "subject": letter.subject, "body": letter.body,
                      "created_at": letter.created_at.isoformat(), "file": letter.file_name} for letter in case.letters],
     }
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("donnees.json", json.dumps(data, ensure_ascii=False, indent=2))
-        _write_attachments(archive, case)
-    return buffer.getvalue()
+    return stream_zip(_pieces(case), [("donnees.json", json.dumps(data, ensure_ascii=False, indent=2).encode())])

@@ -308,8 +308,8 @@ def export(case_id):
     return _private_zip(data, f"{case.reference}-pieces.zip")
 
 
-def _private_zip(data: bytes, filename: str) -> Response:
-    """A download of personal data: never kept by a browser or proxy cache."""
+def _private_zip(data, filename: str) -> Response:
+    """A download of personal data (streamed as it is built): never kept by a browser or proxy cache."""
     return Response(data, mimetype="application/zip", headers={
         "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-store"})
 
