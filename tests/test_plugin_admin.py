@@ -158,3 +158,23 @@ def test_a_plugin_disabled_by_configuration_cannot_be_enabled_and_says_why(app, 
     page = admin_client.get("/admin/plugins").get_data(as_text=True)
     assert "Activer paca" not in page and "par la configuration" in page
     assert "06 – Alpes-Maritimes" not in admin_client.get("/").get_data(as_text=True)
+
+
+def test_another_worker_sees_a_plugin_disabled_at_its_next_request_without_a_query_per_request(
+        app, admin_client, db_url, count_queries):
+    """Two gunicorn workers are two applications on the same database and instance folder."""
+    other_worker = create_app(app_config(db_url))
+    visitor = other_worker.test_client()
+    def covering_plugin():
+        response = visitor.get("/api/v1/departements/33")
+        return (response.get_json() or {}).get("plugin") if response.status_code == 200 else None
+
+    assert covering_plugin() == "gironde"
+    with count_queries() as queries:
+        assert visitor.post("/api/v1/assess", json={"departement": "33", "demarche": "salarie", "kind": "renewal",
+                                                    "expires_on": "2026-12-31", "on": "2026-11-23"}).status_code == 200
+    assert queries == []  # the enabled plugins are known: nothing asked of the database
+    assert post_action(admin_client, "/admin/plugins/gironde/disable").status_code == 303
+    assert covering_plugin() != "gironde"
+    assert post_action(admin_client, "/admin/plugins/gironde/enable").status_code == 303
+    assert covering_plugin() == "gironde"

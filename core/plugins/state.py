@@ -1,9 +1,13 @@
-"""Which installed plugins are enabled: stored in the database, read on every
-request, so that an administrator's change applies on the next request
-without a restart."""
+"""Which installed plugins are enabled: stored in the database, read again
+only after a change (:func:`forget_enabled`), so that an administrator's
+change applies on the next request of every worker, without a restart and
+without a query per request."""
 from __future__ import annotations
 
 import datetime as dt
+import os
+import time
+from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import String, inspect
@@ -52,7 +56,44 @@ def disabled_by_configuration() -> frozenset[str]:
 
 
 def enabled_names(*, tolerate_missing_table: bool = False) -> frozenset[str]:
-    """Installed plugins, minus those disabled in the database or by configuration."""
+    """Installed plugins, minus those disabled in the database or by configuration.
+
+    Read once per change, not per request: the answer is kept with the
+    version of a stamp file in the instance folder, which every change
+    replaces (:func:`forget_enabled`), so every worker of the host sees it at
+    its next request."""
+    cache = current_app.extensions.setdefault("permanence.enabled", {})
+    version = _stamp_version()
+    if not tolerate_missing_table and cache.get("version") == version:
+        return cache["names"]
+    names = _read_enabled(tolerate_missing_table)
+    if not tolerate_missing_table:
+        cache.update(version=version, names=names)
+    return names
+
+
+def forget_enabled() -> None:
+    """Say that the plugin states changed (replacing the stamp, so that its inode changes)."""
+    path = _stamp_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{time.monotonic_ns()}")
+    temporary.write_text(str(time.time_ns()), encoding="ascii")
+    temporary.replace(path)
+
+
+def _stamp_path() -> Path:
+    return Path(current_app.instance_path) / "plugin-states.stamp"
+
+
+def _stamp_version() -> tuple[int, int]:
+    try:
+        stat = os.stat(_stamp_path())
+    except FileNotFoundError:
+        return (0, 0)
+    return (stat.st_ino, stat.st_mtime_ns)
+
+
+def _read_enabled(tolerate_missing_table: bool) -> frozenset[str]:
     if tolerate_missing_table and not inspect(db.engine).has_table(PluginState.__tablename__):
         disabled_in_db = set()  # before the first migration: defaults only
     else:
@@ -62,7 +103,7 @@ def enabled_names(*, tolerate_missing_table: bool = False) -> frozenset[str]:
 
 
 def local_facts() -> LocalFacts:
-    """The local facts of the plugins enabled right now (one small query;
+    """The local facts of the plugins enabled right now (no query once known;
     the registry caches the hook callers of each enabled set)."""
     return registry().facts(enabled_names())
 
@@ -94,6 +135,7 @@ def _store(name: str, enabled: bool, by: str | None) -> None:
         db.session.add(state)
         try:
             db.session.commit()
+            forget_enabled()
             return
         except IntegrityError:  # the same first row inserted concurrently: update it instead
             db.session.rollback()
