@@ -7,6 +7,7 @@ the account is deactivated or the attempts are throttled.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -14,8 +15,12 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from core.accounts.models import PASSWORD_METHOD, LoginFailure, User
 from core.web.extensions import db, utcnow
 
-# Checked when the address is unknown, so that it costs the same time.
-_DUMMY_HASH = generate_password_hash("not a real password", method=PASSWORD_METHOD)
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Checked when the address is unknown, so that it costs the same time
+    (made at the first login, not when the application starts)."""
+    return generate_password_hash("not a real password", method=PASSWORD_METHOD)
 
 
 def authenticate(email: str, password: str, remote_addr: str) -> User | None:
@@ -23,7 +28,7 @@ def authenticate(email: str, password: str, remote_addr: str) -> User | None:
     remote_addr = (remote_addr or "unknown")[:45]
     forget_old_failures()
     user = db.session.scalar(db.select(User).filter_by(email=email))
-    password_ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
+    password_ok = check_password_hash(user.password_hash if user else _dummy_hash(), password)
     if _throttled(email, remote_addr) or user is None or not user.active or not password_ok:
         db.session.add(LoginFailure(email=email, remote_addr=remote_addr))
         db.session.commit()

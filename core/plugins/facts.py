@@ -14,7 +14,6 @@ check a file as it is typed. No Flask here.
 from __future__ import annotations
 
 import json
-import re
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Annotated, ClassVar, Literal, get_args
@@ -28,42 +27,33 @@ from pydantic import (
     StrictBool,
     StringConstraints,
     ValidationError,
-    WithJsonSchema,
     field_validator,
     model_validator,
 )
 
+from core.plugins.fields import (  # noqa: F401
+    INSEE_DEPARTEMENT,
+    PHONE,
+    Code,
+    Emails,
+    Lines,
+    OptionalEmail,
+    OptionalPhone,
+    OptionalUrl,
+    PhoneNumber,
+    Slugs,
+    one_or_many,
+    one_or_many_schema,
+)
 from core.rules.validation import (
     NON_EMPTY,
-    PATTERN_MESSAGES,
-    SLUG,
     DayOrIsoText,
     Slug,
     Text,
     describe_errors,
+    load_yaml,
     located_errors,
 )
-
-# INSEE codes of the départements: 01–19, 2A, 2B, 21–95, 971–974 and 976
-# (core/plugins/departements.py names each one).
-INSEE_DEPARTEMENT = re.compile(r"(0[1-9]|1[0-9]|2[1-9AB]|[3-8][0-9]|9[0-5]|97[1-46])")
-# A French phone number as people write it (spaces or dots between groups),
-# 10 digits starting with 0, or the same with +33 and no leading 0.
-PHONE = r"^(0[1-9](?:[ .]?\d{2}){4}|0 ?[1-9]\d{2}(?:[ .]?\d{3}){2}|\+33 ?[1-9](?:[ .]?\d{2}){4})$"
-EMAIL = r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$"
-URL = r"^https://[^\s/$.?#][^\s]*$"
-INSEE = f"^{INSEE_DEPARTEMENT.pattern}$"
-PATTERN_MESSAGES.update({
-    PHONE: "invalid phone number {value!r}", EMAIL: "invalid email {value!r}",
-    URL: "invalid URL {value!r} (https:// expected)", INSEE: "invalid INSEE département code {value!r}",
-})
-
-
-def _or_empty(pattern: str) -> str:
-    """The same pattern, or nothing at all (an optional field left empty)."""
-    PATTERN_MESSAGES[f"^$|{pattern}"] = PATTERN_MESSAGES[pattern]
-    return f"^$|{pattern}"
-
 
 #: Where the JSON Schema of a plugin's facts.yaml is published.
 SCHEMA_PATH = Path(__file__).with_name("facts.schema.json")
@@ -77,29 +67,7 @@ class FactError(ValueError):
 _INSIDE_VALIDATION: ContextVar[bool] = ContextVar("inside_fact_validation", default=False)
 
 
-def _one_or_many(value):
-    """YAML lets a contributor write one value where a list is expected."""
-    return [value] if isinstance(value, str) else value
-
-
-PhoneNumber = Annotated[str, StringConstraints(pattern=PHONE)]
-Email = Annotated[str, StringConstraints(pattern=EMAIL)]
-Code = Annotated[str, StringConstraints(pattern=INSEE)]
-OptionalUrl = Annotated[str, StringConstraints(pattern=_or_empty(URL))]
-OptionalEmail = Annotated[str, StringConstraints(pattern=_or_empty(EMAIL))]
-OptionalPhone = Annotated[str, StringConstraints(pattern=_or_empty(PHONE))]
-
-
-def _one_or_many_schema(item: dict) -> WithJsonSchema:
-    return WithJsonSchema({"anyOf": [item, {"type": "array", "items": item}]})
-
-
-Lines = Annotated[tuple[str, ...], BeforeValidator(_one_or_many), _one_or_many_schema({"type": "string"})]
-Emails = Annotated[tuple[Email, ...], BeforeValidator(_one_or_many),
-                   _one_or_many_schema({"type": "string", "pattern": EMAIL})]
-Slugs = Annotated[tuple[Slug, ...], BeforeValidator(_one_or_many),
-                  _one_or_many_schema({"type": "string", "pattern": SLUG})]
-Phones = Annotated[tuple["Phone", ...], BeforeValidator(_one_or_many)]
+Phones = Annotated[tuple["Phone", ...], BeforeValidator(one_or_many)]
 
 
 class Record(BaseModel):
@@ -196,8 +164,8 @@ class FilingChannel(Fact):
     #: catalogue (shown on the département page only).
     demarches: Slugs = ()
     #: The kinds of request it serves.
-    kinds: Annotated[tuple[Literal["first", "renewal"], ...], BeforeValidator(_one_or_many),
-                     _one_or_many_schema({"enum": ["first", "renewal"]})] = ("first", "renewal")
+    kinds: Annotated[tuple[Literal["first", "renewal"], ...], BeforeValidator(one_or_many),
+                     one_or_many_schema({"enum": ["first", "renewal"]})] = ("first", "renewal")
     url: OptionalUrl = ""
     address: Lines = ()
     email: OptionalEmail = ""
@@ -372,7 +340,7 @@ def load_facts_file(path: Path) -> FactSet:
     """
     path = Path(path)
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        document = load_yaml(path.read_text(encoding="utf-8")) or {}
     except (OSError, ValueError, yaml.YAMLError) as exc:  # ValueError: an impossible date
         raise FactError(f"{path}: cannot read facts: {exc}") from exc
     if not isinstance(document, dict):

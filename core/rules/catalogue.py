@@ -30,7 +30,7 @@ from core.rules.models import (
     RulesFile,
     SilenceRule,
 )
-from core.rules.validation import located_errors
+from core.rules.validation import load_yaml, located_errors
 
 __all__ = ["AnefEntry", "BlockageKind", "DATA_DIR", "Demarche", "DocumentRights", "EscalationStep", "LegalGround",
            "Note", "PERMITS", "Parameter", "RefereReadiness", "Reminder", "Rules", "RulesDateError", "RulesError",
@@ -99,7 +99,7 @@ def _check_references(rules: Rules, directory: Path) -> None:
 
 def _read(path: Path) -> RulesFile:
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        document = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, ValueError, yaml.YAMLError) as exc:  # ValueError: an impossible date
         raise RulesError(f"{path}: cannot read rules: {exc}") from exc
     if not isinstance(document, dict):

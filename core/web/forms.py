@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectChoice
 from wtforms.validators import ValidationError
 
-from core.plugins.facts import INSEE_DEPARTEMENT
+from core.plugins.fields import INSEE_DEPARTEMENT
 from core.rules.dates import EARLIEST, LATEST
 
 
