@@ -358,3 +358,19 @@ def test_checking_a_log_runs_as_many_queries_for_three_entries_as_for_nine(app, 
     for number in range(3, 9):
         add_entry(benevole_client, case, files=[(f"capture-{number}.png", PNG)], summary=f"Écran {number}")
     assert queries_to_verify() == with_three
+
+
+def test_the_case_list_runs_as_many_queries_for_five_cases_as_for_twenty(app, benevole_client, count_queries):
+    """The list is one page of rows, its deadlines and volunteers loaded together: no query per case."""
+    def list_queries(*arguments):
+        with count_queries() as queries:
+            assert benevole_client.get("/dossiers" + "".join(arguments)).status_code == 200
+        return len(queries)
+
+    for number in range(5):
+        create_case(benevole_client, person_name=f"Personne {number}")
+    counts = [list_queries(), list_queries("?sort=updated"), list_queries("?q=Personne")]
+    for number in range(5, 20):
+        create_case(benevole_client, person_name=f"Personne {number}")
+    assert [list_queries(), list_queries("?sort=updated"), list_queries("?q=Personne")] == counts
+    assert max(counts) <= 8

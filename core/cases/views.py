@@ -58,12 +58,13 @@ def index():
         query = query.order_by(Case.updated_at.desc())
     else:  # by next deadline, cases without one last
         query = query.order_by(next_date.is_(None), next_date, Case.updated_at.desc())
+    # What was searched may be a person's name: the audit log keeps the filters, not the text.
+    # Written first: a commit after the query would expire the rows and reload each one.
+    filters = {k: v for k, v in request.args.items() if k in ("departement", "demarche", "status", "mine", "page")}
+    audit("case.list", detail=" ".join(f"{k}={v}" for k, v in filters.items()) + (" +search" if q else ""))
     query = query.options(selectinload(Case.assigned_to), selectinload(Case.deadlines))  # no query per row
     pagination = db.paginate(query, page=bounded_int(request.args.get("page")), per_page=PAGE_SIZE, error_out=False)
     rules = current_app.extensions["permanence.rules"]
-    # What was searched may be a person's name: the audit log keeps the filters, not the text.
-    filters = {k: v for k, v in request.args.items() if k in ("departement", "demarche", "status", "mine", "page")}
-    audit("case.list", detail=" ".join(f"{k}={v}" for k, v in filters.items()) + (" +search" if q else ""))
     return render_template("cases/index.html", pagination=pagination, q=q, rules=rules, today=today,
                            next_deadline=service.next_deadline, messages=messages, covered=_covered())
 
