@@ -373,4 +373,4 @@ def test_the_case_list_runs_as_many_queries_for_five_cases_as_for_twenty(app, be
     for number in range(5, 20):
         create_case(benevole_client, person_name=f"Personne {number}")
     assert [list_queries(), list_queries("?sort=updated"), list_queries("?q=Personne")] == counts
-    assert max(counts) <= 8
+    assert max(counts) <= 8, counts
