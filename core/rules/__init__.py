@@ -16,8 +16,9 @@ récépissé, regular stay), ``court`` (silence, time limits, the court route),
 :mod:`core.plugins.local`.
 """
 from core.rules.assessment import assess
-from core.rules.catalogue import PERMITS, Demarche, EscalationStep, LegalGround, Rules, RulesError, load_rules
+from core.rules.catalogue import Rules, RulesError, load_rules
 from core.rules.filing import anef_window, channel_at, local_window, window_status
+from core.rules.models import PERMITS, Demarche, EscalationStep, LegalGround
 from core.rules.situation import (
                                   HELD_KINDS,
                                   Assessment,

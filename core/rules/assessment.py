@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from core.rules.catalogue import PERMITS, Demarche, Rules
+from core.rules.catalogue import Rules
 from core.rules.court import challenge_ends, court_route, deadlines, implicit_rejection_on
 from core.rules.dates import add_months
 from core.rules.documents import attestation_at, l433_3_until, regular_stay
 from core.rules.filing import anef_entries, filing_window, plan_channel, young_adult_window
+from core.rules.models import PERMITS, Demarche
 from core.rules.situation import (
     L433_3_LISTED_PERMITS,
     NO,

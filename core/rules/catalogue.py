@@ -15,26 +15,17 @@ from pydantic import ValidationError
 
 from core.rules.models import (
     CHANNEL_KINDS,
-    PERMITS,
-    AnefEntry,
     BlockageKind,
     Demarche,
     DocumentRights,
     EscalationStep,
     LegalGround,
-    Note,
     Parameter,
     RefereReadiness,
     Reminder,
-    RulesDateError,
     RulesFile,
-    SilenceRule,
 )
 from core.rules.validation import load_yaml, located_errors
-
-__all__ = ["AnefEntry", "BlockageKind", "DATA_DIR", "Demarche", "DocumentRights", "EscalationStep", "LegalGround",
-           "Note", "PERMITS", "Parameter", "RefereReadiness", "Reminder", "Rules", "RulesDateError", "RulesError",
-           "SilenceRule", "load_rules"]
 
 DATA_DIR = Path(__file__).with_name("data")
 #: Where the JSON Schema of the rules files is published.

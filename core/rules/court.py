@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from core.rules.catalogue import Demarche, Rules
+from core.rules.catalogue import Rules
 from core.rules.dates import add_months, end_of_franc_period
+from core.rules.models import Demarche
 from core.rules.situation import Attestation, CourtRoute, Deadline, FilingWindow, Situation
 
 # --- silence, time limits and the court -------------------------------------------

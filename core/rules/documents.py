@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from core.rules.catalogue import Demarche, DocumentRights, Rules
+from core.rules.catalogue import Rules
 from core.rules.dates import add_months, french_date
+from core.rules.models import Demarche, DocumentRights
 from core.rules.situation import (
     CLOSED,
     DUE,

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from core.rules.catalogue import AnefEntry, Demarche, Rules
+from core.rules.catalogue import Rules
 from core.rules.dates import add_months
+from core.rules.models import AnefEntry, Demarche
 from core.rules.situation import CLOSED, NOT_YET_OPEN, OPEN, R431_2, R431_3, Channel, FilingWindow, Situation, Warning
 
 # --- the channel: annexe 9 at a date ------------------------------------------

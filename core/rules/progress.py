@@ -5,7 +5,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from core.rules.catalogue import EscalationStep, RefereReadiness
+from core.rules.models import EscalationStep, RefereReadiness
 
 #: Which evidence shows that a step was taken.
 EVIDENCE_FOR_STEP = {

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from core.rules.catalogue import Demarche, DocumentRights, EscalationStep, Note, Reminder
+from core.rules.models import Demarche, DocumentRights, EscalationStep, Note, Reminder
 
 R431_3 = "CESEDA R.431-3 (préfecture ou sous-préfecture ; voie postale seulement si le préfet le prescrit)"
 R431_2 = "CESEDA R.431-2 al. 1 et annexe 9"

@@ -17,7 +17,8 @@ from typing import Annotated
 import yaml
 from pydantic import BeforeValidator, Field, Strict, StringConstraints, ValidationError, ValidationInfo
 
-#: libyaml's parser when installed (PyYAML's wheels ship it): ten times faster at start-up.
+#: libyaml's parser when installed (PyYAML's wheels ship it): the shipped rules and facts
+#: parse in about 14 ms instead of 226 ms here.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
