@@ -52,7 +52,6 @@ def test_the_paths_the_docs_name_exist_and_the_map_shows_every_package():
 
 def test_the_code_names_only_modules_and_files_that_exist():
     """A comment pointing to a module that moved sends a newcomer nowhere."""
-    import importlib.util
     import re
 
     def is_module(name: str) -> bool:  # "core.plugins.facts.Departement": a module, then a name in it

@@ -94,7 +94,7 @@ def test_a_value_with_a_trailing_newline_is_refused():
 
 def test_the_insee_pattern_accepts_exactly_the_named_departements():
     from core.plugins.departements import NAMES
-    from core.plugins.facts import INSEE_DEPARTEMENT
+    from core.plugins.fields import INSEE_DEPARTEMENT
     candidates = {f"{n:02d}" for n in range(0, 100)} | {f"{n}" for n in range(970, 980)} | {"2A", "2B", "20"}
     assert {code for code in candidates if INSEE_DEPARTEMENT.fullmatch(code)} == set(NAMES)
 

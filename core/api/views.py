@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from pydantic import BaseModel
 
 from core.plugins.departements import name_of
-from core.plugins.facts import INSEE_DEPARTEMENT
+from core.plugins.fields import INSEE_DEPARTEMENT
 from core.plugins.local import assess_locally
 from core.plugins.state import local_facts
 from core.rules import HELD_KINDS, HeldDocument, Situation, SituationError, channel_at

@@ -3,7 +3,7 @@ from flask import Blueprint, abort, render_template
 
 from core.plugins.conformance import departement_gaps
 from core.plugins.departements import name_of
-from core.plugins.facts import INSEE_DEPARTEMENT
+from core.plugins.fields import INSEE_DEPARTEMENT
 from core.plugins.state import local_facts
 from core.rules.pan import LEGAL_BASIS as PAN_LEGAL_BASIS
 from core.rules.pan import pan_compliance

@@ -31,8 +31,7 @@ from pydantic import (
     model_validator,
 )
 
-from core.plugins.fields import (  # noqa: F401
-    INSEE_DEPARTEMENT,
+from core.plugins.fields import (
     PHONE,
     Code,
     Emails,
