@@ -1,18 +1,24 @@
 """The schema comes from the migrations, and they match the models."""
 import flask_migrate
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
 from core import create_app
+from core.cases.search import made_by_hand
 from core.web.extensions import db
 from tests.conftest import app_config
 
 
+# The list's expression index (ix_cases_next_deadline) cannot be reflected on SQLite: left out, said once here.
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
+@pytest.mark.filterwarnings("ignore:autogenerate skipping metadata-specified expression-based index")
 def test_the_migrations_produce_exactly_the_models_schema(app):
     with app.app_context(), db.engine.connect() as connection:
-        differences = compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}),
-                                       db.metadata)
+        options = {"compare_type": True, "include_name": lambda name, type_, parent: not made_by_hand(name),
+                   "include_object": lambda obj, name, type_, reflected, other: not made_by_hand(name)}
+        differences = compare_metadata(MigrationContext.configure(connection, opts=options), db.metadata)
     assert differences == []
 
 

@@ -70,6 +70,20 @@ def refresh_deadlines(case: Case, on: dt.date | None = None) -> None:
             if document.valid_until:
                 case.deadlines.append(CaseDeadline(kind=f"document-ends:{document.kind}", date=document.valid_until,
                                                    legal_basis="Document détenu par la personne"))
+    coming = [deadline.date for deadline in case.deadlines if deadline.date >= (on or dt.date.today())]
+    case.next_deadline_on = min(coming, default=None)
+
+
+def catch_up_next_deadlines(today: dt.date) -> None:
+    """Move on the stored next deadline of the cases whose one has passed
+    since it was computed: one statement, which touches no row once done for
+    the day, so that the list's order is right before the daily refresh."""
+    passed = Case.__table__.c
+    next_date = (db.select(db.func.min(CaseDeadline.date))
+                 .where(CaseDeadline.case_id == passed.id, CaseDeadline.date >= today).scalar_subquery())
+    # Not a change of the case: neither its version nor its last-change time move.
+    db.session.execute(db.update(Case.__table__).where(passed.next_deadline_on < today)
+                       .values(next_deadline_on=next_date, updated_at=passed.updated_at))
 
 
 def next_deadline(case: Case, today: dt.date | None = None) -> CaseDeadline | None:

@@ -8,17 +8,16 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_babel import gettext as _
 from flask_babel import to_utc
 from flask_login import current_user
-from sqlalchemy import or_
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from core.accounts.models import Role
 from core.accounts.security import bounded_int, role_required
 from core.cases import export as exports
-from core.cases import service
+from core.cases import search, service
 from core.cases.evidence import ATTEMPT_KINDS
 from core.cases.forms import BlockageForm, CaseForm, DocumentForm, EntryForm, EraseForm, StatusForm
-from core.cases.models import Attachment, Case, CaseBlockage, CaseDeadline, CaseStatus, EvidenceEntry, HeldDocument
+from core.cases.models import Attachment, Case, CaseBlockage, CaseStatus, EvidenceEntry, HeldDocument
 from core.letters.service import recommended_letters
 from core.plugins.state import local_facts
 from core.rules import SituationError
@@ -43,8 +42,7 @@ def index():
     query = db.select(Case)
     q = (request.args.get("q") or "").strip()[:120]
     if q:
-        escaped = q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        query = query.where(or_(db.func.lower(Case.person_name).like(f"%{escaped}%", escape="\\"), Case.agdref == q))
+        query = query.where(search.matching(q, db.session.get_bind().dialect.name))
     for name in ("departement", "demarche", "status"):
         value = (request.args.get(name) or "").strip()
         if value:
@@ -52,12 +50,11 @@ def index():
     if request.args.get("mine"):
         query = query.where(Case.assigned_to_id == current_user.id)
     today = dt.date.today()
-    next_date = (db.select(db.func.min(CaseDeadline.date))
-                 .where(CaseDeadline.case_id == Case.id, CaseDeadline.date >= today).scalar_subquery())
     if request.args.get("sort") == "updated":
         query = query.order_by(Case.updated_at.desc())
-    else:  # by next deadline, cases without one last
-        query = query.order_by(next_date.is_(None), next_date, Case.updated_at.desc())
+    else:  # by next deadline, cases without one last: the order of the index ix_cases_next_deadline
+        service.catch_up_next_deadlines(today)
+        query = query.order_by(Case.next_deadline_on.is_(None), Case.next_deadline_on, Case.updated_at.desc())
     # What was searched may be a person's name: the audit log keeps the filters, not the text.
     # Written first: a commit after the query would expire the rows and reload each one.
     filters = {k: v for k, v in request.args.items() if k in ("departement", "demarche", "status", "mine", "page")}

@@ -1,0 +1,43 @@
+"""Finding a case by part of the person's name or by AGDREF number, through
+the database's own text index so that a search stays fast with 100,000
+cases: SQLite's FTS5 table with trigrams, PostgreSQL's pg_trgm index.
+Both are created by migration 0006 and kept up to date by the database
+itself (triggers on SQLite, the index on PostgreSQL).
+
+Both match any part of a word of three letters or more, whatever the case.
+Shorter searches fall back to a plain scan, which both databases still do
+quickly enough for two letters typed by mistake.
+"""
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, false, or_, select, text
+
+from core.cases.models import Case
+
+#: The FTS5 table (SQLite) and the trigram index (PostgreSQL) are named so.
+SEARCH_TABLE = "cases_search"
+SHORTEST_INDEXED = 3
+
+
+def made_by_hand(name: str | None) -> bool:
+    """What Alembic's comparison of the models with the database leaves out
+    (core/migrations/env.py): the search objects, which no model describes,
+    and the list's expression index, which SQLite cannot reflect."""
+    return bool(name) and (name.startswith(SEARCH_TABLE) or name == "ix_cases_next_deadline")
+
+
+def matching(words: str, dialect: str) -> ColumnElement[bool]:
+    """The condition on ``Case`` for a search box's text."""
+    words = words.strip()
+    if not words:
+        return false()
+    same_agdref = Case.agdref == words
+    if dialect == "sqlite" and len(words) >= SHORTEST_INDEXED:
+        # An FTS5 string: double quotes doubled; the trigram tokenizer then matches it anywhere.
+        phrase = '"' + words.replace('"', '""') + '"'
+        found = select(text("rowid")).select_from(text(SEARCH_TABLE)).where(
+            text(f"{SEARCH_TABLE} MATCH :phrase").bindparams(phrase=phrase))
+        return or_(Case.id.in_(found), same_agdref)
+    # PostgreSQL's trigram index serves ILIKE directly; on SQLite, a short text is scanned.
+    escaped = words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return or_(Case.person_name.ilike(f"%{escaped}%", escape="\\"), same_agdref)

@@ -1,0 +1,72 @@
+"""The case list with years of cases behind it: its order comes from the next
+deadline stored on each case, its search from the database's text index.
+These are the behaviours a volunteer sees; bench/ measures the speed."""
+import datetime as dt
+
+from core.cases.models import Case, CaseDeadline
+from core.web.extensions import db
+from tests.test_cases import TODAY, case_id, create_case
+
+
+def names_in_order(client, arguments=""):
+    page = client.get("/dossiers" + arguments).get_data(as_text=True)
+    found = [(page.index(name), name) for name in ("Amina Benali", "Jean Dupont", "Li Wei") if name in page]
+    return [name for _, name in sorted(found)]
+
+
+def test_a_search_finds_any_part_of_a_name_whatever_the_case(benevole_client):
+    create_case(benevole_client, person_name="Amina Benali")
+    create_case(benevole_client, person_name="Jean Dupont")
+    assert names_in_order(benevole_client, "?q=BENAL") == ["Amina Benali"]
+    assert names_in_order(benevole_client, "?q=mina ben") == ["Amina Benali"]
+    assert names_in_order(benevole_client, "?q=dup") == ["Jean Dupont"]
+    # Two letters are below the index's trigrams: still found.
+    assert names_in_order(benevole_client, "?q=du") == ["Jean Dupont"]
+    assert names_in_order(benevole_client, '?q="') == []
+    assert names_in_order(benevole_client, '?q="""OR') == []
+
+
+def test_a_renamed_or_erased_person_is_found_by_the_new_name_only(app, benevole_client):
+    renamed = case_id(create_case(benevole_client, person_name="Amina Benali"))
+    with app.app_context():
+        db.session.get(Case, renamed).person_name = "Li Wei"
+        db.session.commit()
+    assert names_in_order(benevole_client, "?q=benali") == []
+    assert names_in_order(benevole_client, "?q=wei") == ["Li Wei"]
+    with app.app_context():
+        db.session.delete(db.session.get(Case, renamed))
+        db.session.commit()
+    assert names_in_order(benevole_client, "?q=wei") == []
+
+
+def test_a_deadline_passed_since_the_last_refresh_no_longer_puts_its_case_first(app, benevole_client):
+    """Yesterday's refresh stored yesterday's date as Amina's next deadline; today the list
+    orders her by her next real one, after Jean's, without changing her case."""
+    amina = case_id(create_case(benevole_client, person_name="Amina Benali", filed_on="",
+                                expires_on=(TODAY + dt.timedelta(days=300)).isoformat()))
+    jean = case_id(create_case(benevole_client, person_name="Jean Dupont", filed_on="",
+                               expires_on=(TODAY + dt.timedelta(days=65)).isoformat()))
+    yesterday = TODAY - dt.timedelta(days=1)
+    with app.app_context():
+        case = db.session.get(Case, amina)
+        coming = case.next_deadline_on
+        assert coming > db.session.get(Case, jean).next_deadline_on
+        case.deadlines.append(CaseDeadline(kind="expiry", date=yesterday, legal_basis="test"))
+        case.next_deadline_on = yesterday
+        db.session.commit()
+        version, updated_at = case.version, case.updated_at
+    assert names_in_order(benevole_client) == ["Jean Dupont", "Amina Benali"]
+    with app.app_context():
+        case = db.session.get(Case, amina)
+        assert (case.next_deadline_on, case.version, case.updated_at) == (coming, version, updated_at)
+
+
+def test_each_sort_lists_the_cases_in_the_order_a_volunteer_expects(app, benevole_client):
+    create_case(benevole_client, person_name="Amina Benali", filed_on="",
+                expires_on=(TODAY + dt.timedelta(days=300)).isoformat())
+    create_case(benevole_client, person_name="Jean Dupont", filed_on="",
+                expires_on=(TODAY + dt.timedelta(days=65)).isoformat())
+    create_case(benevole_client, person_name="Li Wei", filed_on="", expires_on="")
+    # Soonest deadline first, a case without any last.
+    assert names_in_order(benevole_client) == ["Jean Dupont", "Amina Benali", "Li Wei"]
+    assert names_in_order(benevole_client, "?sort=updated") == ["Li Wei", "Jean Dupont", "Amina Benali"]
