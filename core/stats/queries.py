@@ -31,16 +31,19 @@ def counts_for(start: dt.date, end: dt.date, today: dt.date | None = None) -> di
     kept = AnonymousCase.opened_month.between(first, last)
     counts = {dimension: Counter() for dimension in DIMENSIONS}
 
-    def add(dimension: str, rows) -> None:
-        for key, count in rows:
-            counts[dimension][key] += count
+    def add(dimensions: tuple[str, ...], columns: tuple, where, *joined) -> None:
+        query = select(*columns, func.count()).where(where).group_by(*columns)
+        if joined:
+            query = query.select_from(joined[0])
+        for *keys, count in db.session.execute(query):
+            for dimension, key in zip(dimensions, keys, strict=True):
+                if key is not None:
+                    counts[dimension][str(key)] += count
 
-    opened_month = _month_of(Case.created_at)
-    for dimension, column, kept_column in (("cases_by_departement", Case.departement, AnonymousCase.departement),
-                                           ("cases_by_demarche", Case.demarche, AnonymousCase.demarche),
-                                           ("cases_by_month", opened_month, AnonymousCase.opened_month)):
-        add(dimension, _grouped(column, live))
-        add(dimension, _grouped(kept_column, kept))
+    # One scan per table, grouped by every dimension at once; the few rows are summed here.
+    case_dimensions = ("cases_by_departement", "cases_by_demarche", "cases_by_month")
+    add(case_dimensions, (Case.departement, Case.demarche, _month_of(Case.created_at)), live)
+    add(case_dimensions, (AnonymousCase.departement, AnonymousCase.demarche, AnonymousCase.opened_month), kept)
 
     holds = exists().where(HeldDocument.case_id == Case.id, HeldDocument.kind.in_(HOLDING_KINDS))
     expired = and_(live, Case.kind == "renewal", Case.expires_on.is_not(None), Case.expires_on < today)
@@ -53,25 +56,15 @@ def counts_for(start: dt.date, end: dt.date, today: dt.date | None = None) -> di
         counts["renewals_expired"]["all"] = expired_count + kept_count
         counts["renewal_breaks"]["all"] = int(breaks) + int(kept_breaks)
 
-    blockage_joined = and_(CaseBlockage.case_id == Case.id, live)
-    kept_joined = and_(AnonymousBlockage.anonymous_case_id == AnonymousCase.id, kept)
-    for dimension, column, kept_column in (
-            ("blockages_by_kind", CaseBlockage.kind, AnonymousBlockage.kind),
-            ("blockages_by_departement", Case.departement, AnonymousCase.departement),
-            ("blockages_by_month", _month_of(CaseBlockage.occurred_on), AnonymousBlockage.month)):
-        add(dimension, _grouped(column, blockage_joined, CaseBlockage))
-        add(dimension, _grouped(kept_column, kept_joined, AnonymousBlockage))
+    blockage_dimensions = ("blockages_by_kind", "blockages_by_departement", "blockages_by_month")
+    add(blockage_dimensions, (CaseBlockage.kind, Case.departement, _month_of(CaseBlockage.occurred_on)),
+        and_(CaseBlockage.case_id == Case.id, live), CaseBlockage)
+    add(blockage_dimensions, (AnonymousBlockage.kind, AnonymousCase.departement, AnonymousBlockage.month),
+        and_(AnonymousBlockage.anonymous_case_id == AnonymousCase.id, kept), AnonymousBlockage)
 
     _median(counts["days_filing_to_api"], _days_to_api(live) + _kept(AnonymousCase.days_to_api, kept))
     _median(counts["days_first_pan_attempt_to_appointment"], _days_to_pan(live) + _kept(AnonymousCase.days_to_pan, kept))
     return counts
-
-
-def _grouped(column, where, *joined):
-    query = select(column, func.count()).where(where).group_by(column)
-    if joined:
-        query = query.select_from(joined[0])
-    return [(str(key), count) for key, count in db.session.execute(query) if key is not None]
 
 
 def _month_of(column):
