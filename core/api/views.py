@@ -3,14 +3,13 @@ stored, no login. Bad input answers 400 with ``{"error", "field"}`` in the
 request's language; nothing here may answer 500."""
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
-from pathlib import Path
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, request
 from flask_babel import gettext as _
-from pydantic import BaseModel
+from pydantic_core import to_json as dump_json
+from pydantic_core import to_jsonable_python
 
 from core.plugins.departements import name_of
 from core.plugins.fields import INSEE_DEPARTEMENT
@@ -49,7 +48,7 @@ class InputError(Exception):
 
 @bp.errorhandler(InputError)
 def input_error(error: InputError):
-    return jsonify(error=error.message, field=error.field), 400
+    return as_json(error=error.message, field=error.field), 400
 
 
 def rules():
@@ -102,28 +101,15 @@ def parse_held(body: dict) -> tuple[HeldDocument, ...]:
     return tuple(held)
 
 
+def as_json(data: dict | None = None, /, **fields) -> Response:
+    """The response, written in one pass by pydantic's compiled encoder (dates as ISO)."""
+    return Response(dump_json(data if data is not None else fields), mimetype="application/json")
+
+
 def to_json(value):
-    """Facts, rules, dataclasses, dates and paths as JSON-friendly values."""
-    if isinstance(value, BaseModel):
-        names = list(type(value).model_fields)
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        names = [f.name for f in dataclasses.fields(value)]
-    else:
-        names = None
-    if names is not None:
-        data = {name: to_json(getattr(value, name)) for name in names}
-        if hasattr(value, "digital"):
-            data["digital"] = value.digital
-        return data
-    if isinstance(value, (list, tuple)):
-        return [to_json(item) for item in value]
-    if isinstance(value, dict):
-        return {key: to_json(item) for key, item in value.items()}
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, Path):
-        return value.name
-    return value
+    """Facts, rules (pydantic models and dataclasses) and dates as JSON-ready
+    values, by pydantic's compiled serialiser rather than a walk in Python."""
+    return to_jsonable_python(value)
 
 
 @bp.get("/demarches")
@@ -144,12 +130,12 @@ def demarches():
                                 "to_check": not c.certain}
                          for kind, c in channels.items()},
         })
-    return jsonify(on=on.isoformat(), demarches=items)
+    return as_json(on=on.isoformat(), demarches=items)
 
 
 @bp.get("/departements")
 def departements():
-    return jsonify(departements=[{"code": d.code, "name": d.name, "prefecture_seat": d.prefecture_seat,
+    return as_json(departements=[{"code": d.code, "name": d.name, "prefecture_seat": d.prefecture_seat,
                                   "plugin": plugin.name, "url": f"/api/v1/departements/{d.code}"}
                                  for d, plugin in local_facts().departements()])
 
@@ -162,7 +148,7 @@ def departement(code):
     facts = local_facts()
     covered = facts.departement(code)
     if covered is None:
-        return jsonify(error=_("No enabled plugin covers département %(code)s (%(name)s).", code=code,
+        return as_json(error=_("No enabled plugin covers département %(code)s (%(name)s).", code=code,
                                name=name_of(code)), field="code"), 404
     today = dt.date.today()
     max_age = current_app.config["FACT_MAX_AGE_MONTHS"]
@@ -173,7 +159,7 @@ def departement(code):
     def sourced(value):
         return None if value is None else dict(to_json(value), to_recheck=is_stale(value.checked_on, today, max_age))
 
-    return jsonify({
+    return as_json({
         "code": code, "name": covered[0].name, "prefecture_seat": covered[0].prefecture_seat,
         "plugin": covered[1].name, "plugin_version": covered[1].version,
         "prefecture": sourced(services[0]) if services else None,
@@ -192,7 +178,7 @@ def departement(code):
 
 @bp.get("/legal-grounds")
 def legal_grounds():
-    return jsonify(legal_grounds=[to_json(ground) for ground in rules().legal_grounds.values()])
+    return as_json(legal_grounds=[to_json(ground) for ground in rules().legal_grounds.values()])
 
 
 @bp.post("/assess")
@@ -220,7 +206,7 @@ def assess():
         result = assess_locally(rules(), local_facts(), departement, situation)
     except SituationError as error:
         raise InputError(error.field, describe_situation_error(error)) from None
-    return jsonify(assessment_json(result))
+    return as_json(assessment_json(result))
 
 
 def assessment_json(result) -> dict:

@@ -27,6 +27,8 @@ from pydantic import (
     StrictBool,
     StringConstraints,
     ValidationError,
+    computed_field,
+    field_serializer,
     field_validator,
     model_validator,
 )
@@ -206,6 +208,7 @@ class PanVector(Fact):
             raise ValueError("an email vector needs 'email'")
         return self
 
+    @computed_field  # in the API's JSON too
     @property
     def digital(self) -> bool:
         return self.kind in self.DIGITAL_KINDS
@@ -292,6 +295,11 @@ class LetterTemplate(Fact):
     draft: StrictBool = False
     #: The volunteer chooses the legal grounds it invokes.
     needs_grounds: StrictBool = False
+
+    @field_serializer("template")
+    def _file_name(self, path: Path) -> str:
+        """The API names the file, never where the server keeps it."""
+        return path.name
 
     @field_validator("template")
     @classmethod
