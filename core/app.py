@@ -42,7 +42,7 @@ def create_app(config: dict | None = None) -> Flask:
     from core.stats.cli import stats_cli
     from core.web import errors
     from core.web.config import check_production_safety, from_environment, normalise_database_url
-    from core.web.extensions import babel, csrf, db, migrate
+    from core.web.extensions import babel, csrf, db, init_migrations
     from core.web.i18n import select_locale
 
     for module in MODEL_MODULES:
@@ -67,8 +67,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"),
-                     render_as_batch=True, compare_type=True)
+    init_migrations(app)
     babel.init_app(app, locale_selector=select_locale)
     app.extensions["permanence.rules"] = load_rules()  # a malformed rule stops the start here
     app.extensions["permanence.registry"] = PluginRegistry(skip=app.config["DISABLED_PLUGINS"])
