@@ -115,9 +115,12 @@ def _template_helpers(app: Flask) -> None:
 
 
 @event.listens_for(Engine, "connect")
-def _sqlite_foreign_keys(dbapi_connection, _record):
-    """SQLite ignores foreign keys unless asked, on every connection."""
+def _sqlite_pragmas(dbapi_connection, _record):
+    """SQLite ignores foreign keys unless asked, on every connection. Its
+    write-ahead log lets the workers read while one writes, and makes a commit
+    one write to the log (kept FULL: a committed entry survives a power cut)."""
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
