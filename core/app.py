@@ -43,7 +43,7 @@ def create_app(config: dict | None = None) -> Flask:
     from core.web import errors
     from core.web.config import check_production_safety, from_environment, normalise_database_url
     from core.web.extensions import babel, csrf, db, init_migrations
-    from core.web.i18n import select_locale
+    from core.web.i18n import install_template_gettext, select_locale
 
     for module in MODEL_MODULES:
         importlib.import_module(module)
@@ -69,6 +69,7 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     init_migrations(app)
     babel.init_app(app, locale_selector=select_locale)
+    install_template_gettext(app.jinja_env)
     app.extensions["permanence.rules"] = load_rules()  # a malformed rule stops the start here
     app.extensions["permanence.registry"] = PluginRegistry(skip=app.config["DISABLED_PLUGINS"])
     check_startup_claims(app)

@@ -70,3 +70,23 @@ def test_each_sort_lists_the_cases_in_the_order_a_volunteer_expects(app, benevol
     # Soonest deadline first, a case without any last.
     assert names_in_order(benevole_client) == ["Jean Dupont", "Amina Benali", "Li Wei"]
     assert names_in_order(benevole_client, "?sort=updated") == ["Li Wei", "Jean Dupont", "Amina Benali"]
+
+
+def test_the_dashboard_shows_the_twenty_most_urgent_dates_and_leads_to_the_rest(app, benevole_client):
+    case = case_id(create_case(benevole_client, person_name="Amina Benali", filed_on="", expires_on=""))
+    with app.app_context():
+        for day in range(1, 26):
+            db.session.add(CaseDeadline(case_id=case, kind="permit-expires", date=TODAY + dt.timedelta(days=day),
+                                        legal_basis="test"))
+        db.session.commit()
+    page = benevole_client.get("/").get_data(as_text=True)
+    assert page.count("Amina Benali") == 20
+    assert "1 jour" in page and "20 jours" in page and "21 jours" not in page
+    assert "D’autres échéances : tous les dossiers, les plus urgents d’abord" in page
+
+
+def test_a_name_in_a_translated_sentence_is_escaped(app, client, make_user):
+    from tests.conftest import log_in
+    log_in(client, make_user(name="<b>Camille</b>").email)
+    page = client.get("/").get_data(as_text=True)
+    assert "Bonjour &lt;b&gt;Camille&lt;/b&gt;" in page and "<b>Camille</b>" not in page

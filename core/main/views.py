@@ -13,6 +13,8 @@ from core.web.extensions import db
 bp = Blueprint("main", __name__, template_folder="templates")
 
 HORIZON_DAYS = 30
+#: A page a volunteer reads at a glance; the case list, sorted the same way, has the rest.
+SHOWN = 20
 
 
 @bp.route("/")
@@ -25,6 +27,7 @@ def index():
     mine = request.args.get("mine") == "1"
     if mine:
         query = query.where(Case.assigned_to_id == current_user.id)
-    upcoming = db.session.execute(query.options(selectinload(Case.assigned_to)).limit(100)).all()
-    return render_template("main/index.html", departements=local_facts().departements(), upcoming=upcoming,
-                           mine=mine, today=today, horizon=HORIZON_DAYS, messages=messages)
+    upcoming = db.session.execute(query.options(selectinload(Case.assigned_to)).limit(SHOWN + 1)).all()
+    return render_template("main/index.html", departements=local_facts().departements(), upcoming=upcoming[:SHOWN],
+                           more=len(upcoming) > SHOWN, mine=mine, today=today, horizon=HORIZON_DAYS,
+                           messages=messages)

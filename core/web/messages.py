@@ -3,8 +3,11 @@ web pages and the command line."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
 
-from flask_babel import format_date, format_datetime, format_decimal, get_locale, ngettext
+from babel import dates as babel_dates
+from flask_babel import format_datetime, format_decimal, get_locale, ngettext
 from flask_babel import gettext as _
 
 from core.plugins.registry import DuplicateClaimError, PluginLoadError
@@ -12,14 +15,40 @@ from core.plugins.state import PluginStateError
 from core.rules.pan import PanCompliance
 
 
+def translated(build: Callable[[], dict]) -> dict:
+    """A table of labels, translated once per language instead of at every
+    call: the case list asks for hundreds of labels a page. ``build`` is a
+    lambda whose values depend on nothing but the language."""
+    key = (build.__code__, str(get_locale()))
+    table = _TABLES.get(key)
+    if table is None:
+        table = _TABLES[key] = build()
+    return table
+
+
+_TABLES: dict[tuple, dict] = {}
+
+
 def long_date(value: dt.date | None) -> str:
     """« 1er août 2023 » in French (Babel writes « 1 août »), « August 1, 2023 » in English."""
     if value is None:
         return ""
-    text = format_date(value, "long")
-    if value.day == 1 and str(get_locale()).startswith("fr") and text.startswith("1 "):
+    return _long_date(value, str(get_locale()))
+
+
+@functools.lru_cache(maxsize=4096)
+def _long_date(value: dt.date, locale: str) -> str:
+    """Babel reads its patterns at each call: a list page writes the same few dates many times."""
+    text = babel_dates.format_date(value, "long", locale=locale)
+    if value.day == 1 and locale.startswith("fr") and text.startswith("1 "):
         text = "1er " + text[2:]
     return text
+
+
+def in_days(days: int) -> str:
+    """« aujourd'hui », « 3 jours »: a function, not ``ngettext`` in the template's loop,
+    where Jinja copies its whole context for each call."""
+    return _("today") if days == 0 else ngettext("%(num)d day", "%(num)d days", days)
 
 
 def long_datetime(value: dt.datetime | None) -> str:
@@ -78,28 +107,28 @@ def describe_pan_shortfall(pan: PanCompliance) -> str:
 # --- the rules, in words -----------------------------------------------------
 
 def attestation_label(kind: str) -> str:
-    return {
+    return translated(lambda: {
         "none": _("no temporary document"),
         "confirmation-de-depot": _("confirmation de dépôt (proof of filing only)"),
         "api": _("attestation de prolongation d'instruction (API)"),
         "attestation-decision-favorable": _("attestation de décision favorable"),
         "recepisse": _("récépissé"),
         "unknown": _("cannot be said without the permit's expiry date"),
-    }.get(kind, kind)
+    }).get(kind, kind)
 
 
 def channel_label(kind: str) -> str:
-    return {"anef": _("ANEF (mandatory online service)"),
-            "local": _("local channel of the préfecture (not ANEF)")}[kind]
+    return translated(lambda: {"anef": _("ANEF (mandatory online service)"),
+                               "local": _("local channel of the préfecture (not ANEF)")})[kind]
 
 
 def regular_stay_label(status: str) -> str:
-    return {"yes": _("yes"), "due": _("no proof until the document due is made available"), "no": _("no"),
-            "unknown": _("to be checked")}[status]
+    return translated(lambda: {"yes": _("yes"), "due": _("no proof until the document due is made available"),
+                               "no": _("no"), "unknown": _("to be checked")})[status]
 
 
 def court_route_label(kind: str) -> str:
-    return {
+    return translated(lambda: {
         "refere-mesures-utiles": _("If the filing stays blocked, once the steps above are done, and no decision "
                                    "exists yet: référé mesures-utiles (L.521-3) to order the préfet to act"),
         "annulation-suspension": _("An implicit rejection exists: recours en annulation with a référé-suspension "
@@ -108,23 +137,23 @@ def court_route_label(kind: str) -> str:
                          "or legal aid were asked for within it: see a lawyer)"),
         "reasonable-time": _("The two-month limit may not apply (acknowledgement without the voies et délais): "
                              "a reasonable time, one year in principle, from when the person knew of the decision"),
-    }[kind]
+    })[kind]
 
 
 def describe_not_computed(item) -> str:
-    return {
+    return translated(lambda: {
         ("filing-window", "expires_on"): _("Renewal window and API: need the expiry date of the current permit."),
-    }.get((item.what, item.missing), item.what)
+    }).get((item.what, item.missing), item.what)
 
 
 def window_status_label(status: str) -> str:
-    return {"not-yet-open": _("not yet open"), "open": _("open"), "closed": _("closed")}[status]
+    return translated(lambda: {"not-yet-open": _("not yet open"), "open": _("open"), "closed": _("closed")})[status]
 
 
 def deadline_label(kind: str) -> str:
     if kind.startswith("document-ends:"):
         return _("end of validity: %(document)s", document=document_label(kind.split(":", 1)[1]))
-    return {
+    return translated(lambda: {
         "window-opens": _("renewal window opens"),
         "window-closes": _("renewal window closes"),
         "permit-expires": _("permit expires"),
@@ -133,7 +162,7 @@ def deadline_label(kind: str) -> str:
         "challenge-ends": _("last day to challenge the implicit rejection"),
         "young-adult-deadline": _("last day for a young adult to file"),
         "ephoto-expires": _("e-photo expires"),
-    }[kind]
+    })[kind]
 
 
 def describe_warning(warning) -> str:
@@ -233,20 +262,20 @@ def describe_situation_error(error) -> str:
 
 
 def describe_gap(gap) -> str:
-    return {
+    return translated(lambda: {
         "no-prefecture-service": _("no préfecture service recorded"),
         "no-prefecture-contact": _("no address, email or phone recorded for the préfecture"),
         "no-pan-vector": _("no way to book a PAN appointment recorded"),
         "pan-short": _("the recorded PAN booking vectors fall short of the arrêté of 1 August 2023"),
         "no-tribunal": _("no tribunal administratif recorded"),
         "no-tribunal-address": _("no postal address recorded for the tribunal administratif"),
-    }[gap.what]
+    })[gap.what]
 
 
 # --- case files ------------------------------------------------------------------
 
 def evidence_kind_label(kind: str) -> str:
-    return {
+    return translated(lambda: {
         "screenshot": _("screenshot of the blockage"),
         "ccc-contact": _("message to the CCC (contact form or email)"),
         "ccc-call": _("call to the CCC"),
@@ -262,7 +291,7 @@ def evidence_kind_label(kind: str) -> str:
         "letter-generated": _("letter generated"),
         "note": _("note"),
         "erasure": _("erasure of the person's data"),
-    }.get(kind, kind)
+    }).get(kind, kind)
 
 
 def document_label(kind: str) -> str:
@@ -271,7 +300,7 @@ def document_label(kind: str) -> str:
 
 
 def case_status_label(status: str) -> str:
-    return {"open": _("open"), "waiting": _("waiting"), "closed": _("closed")}[status]
+    return translated(lambda: {"open": _("open"), "waiting": _("waiting"), "closed": _("closed")})[status]
 
 
 def departement_name(code: str) -> str:
@@ -304,21 +333,21 @@ def describe_chain_check(check) -> str:
 
 
 def describe_letter_reason(code: str) -> str:
-    return {
+    return translated(lambda: {
         "api-due": _("An API is due and none is recorded as held."),
         "api-due-bpi": _("The API due from filing to a beneficiary of international protection is not recorded as held."),
         "api-due-young": _("The API due to a young adult who filed in time is not recorded as held."),
         "recepisse-due": _("A récépissé is due and none is recorded as held."),
         "next-step": _("The next step of the ladder calls for it."),
-    }[code]
+    })[code]
 
 
 def describe_recipient_caution(code: str) -> str:
-    return {
+    return translated(lambda: {
         "substitution-address": _("No address is recorded for filing under the substitution arrangement: this is "
                                   "the préfecture's general address. Check the address the préfecture sets (its "
                                   "arrêté or web page) before sending."),
-    }[code]
+    })[code]
 
 
 def describe_missing_fact(code: str, departement: str) -> str:
