@@ -76,14 +76,17 @@ def refresh_deadlines(case: Case, on: dt.date | None = None) -> None:
 
 def catch_up_next_deadlines(today: dt.date) -> None:
     """Move on the stored next deadline of the cases whose one has passed
-    since it was computed: one statement, which touches no row once done for
-    the day, so that the list's order is right before the daily refresh."""
-    passed = Case.__table__.c
+    since it was computed, so that the list's order is right before the daily
+    refresh. Asked at every list: one index probe, and the update only on the
+    first list of the day."""
+    cases = Case.__table__.c
+    if db.session.scalar(db.select(cases.id).where(cases.next_deadline_on < today).limit(1)) is None:
+        return
     next_date = (db.select(db.func.min(CaseDeadline.date))
-                 .where(CaseDeadline.case_id == passed.id, CaseDeadline.date >= today).scalar_subquery())
+                 .where(CaseDeadline.case_id == cases.id, CaseDeadline.date >= today).scalar_subquery())
     # Not a change of the case: neither its version nor its last-change time move.
-    db.session.execute(db.update(Case.__table__).where(passed.next_deadline_on < today)
-                       .values(next_deadline_on=next_date, updated_at=passed.updated_at))
+    db.session.execute(db.update(Case.__table__).where(cases.next_deadline_on < today)
+                       .values(next_deadline_on=next_date, updated_at=cases.updated_at))
 
 
 def next_deadline(case: Case, today: dt.date | None = None) -> CaseDeadline | None:

@@ -40,6 +40,7 @@ POSTGRESQL_SEARCH = (
 def upgrade():
     with op.batch_alter_table('cases') as batch:
         batch.add_column(sa.Column('next_deadline_on', sa.Date(), nullable=True))
+        batch.create_index(batch.f('ix_cases_next_deadline_on'), ['next_deadline_on'], unique=False)
         batch.create_index(batch.f('ix_cases_updated_at'), ['updated_at'], unique=False)
     op.create_index('ix_cases_next_deadline', 'cases',
                     [sa.text('(next_deadline_on IS NULL)'), 'next_deadline_on', sa.text('updated_at DESC')])
@@ -69,4 +70,5 @@ def downgrade():
     op.drop_index('ix_cases_next_deadline', table_name='cases')
     with op.batch_alter_table('cases') as batch:
         batch.drop_index(batch.f('ix_cases_updated_at'))
+        batch.drop_index(batch.f('ix_cases_next_deadline_on'))
         batch.drop_column('next_deadline_on')
