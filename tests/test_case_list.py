@@ -49,16 +49,20 @@ def test_a_deadline_passed_since_the_last_refresh_no_longer_puts_its_case_first(
     yesterday = TODAY - dt.timedelta(days=1)
     with app.app_context():
         case = db.session.get(Case, amina)
-        coming = case.next_deadline_on
-        assert coming > db.session.get(Case, jean).next_deadline_on
-        case.deadlines.append(CaseDeadline(kind="expiry", date=yesterday, legal_basis="test"))
-        case.next_deadline_on = yesterday
+        coming = (case.next_deadline_on, case.next_deadline_kind)
+        assert coming[0] > db.session.get(Case, jean).next_deadline_on
+        case.deadlines.append(CaseDeadline(kind="challenge-ends", date=yesterday, legal_basis="test"))
+        case.next_deadline_on, case.next_deadline_kind = yesterday, "challenge-ends"
         db.session.commit()
         version, updated_at = case.version, case.updated_at
+    # Whatever the order asked for, the passed date is no longer shown as the next one.
+    page = benevole_client.get("/dossiers?sort=updated").get_data(as_text=True)
+    assert "Amina Benali" in page and "dernier jour pour contester le rejet implicite" not in page
     assert names_in_order(benevole_client) == ["Jean Dupont", "Amina Benali"]
     with app.app_context():
         case = db.session.get(Case, amina)
-        assert (case.next_deadline_on, case.version, case.updated_at) == (coming, version, updated_at)
+        assert (case.next_deadline_on, case.next_deadline_kind, case.version, case.updated_at) == (
+            *coming, version, updated_at)
 
 
 def test_each_sort_lists_the_cases_in_the_order_a_volunteer_expects(app, benevole_client):

@@ -66,9 +66,11 @@ class Case(db.Model):
     assigned_to_id: Mapped[int | None] = mapped_column(db.ForeignKey("users.id"), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
-    #: The earliest stored deadline from the day it was computed: kept here, indexed, so that the list
-    #: sorts 100,000 cases without reading their deadlines (service.refresh_deadlines, catch_up_next_deadlines).
+    #: The earliest stored deadline from the day it was computed, and its kind: kept here, indexed, so
+    #: that the list sorts and shows 100,000 cases without reading their deadlines
+    #: (service.refresh_deadlines, catch_up_next_deadlines).
     next_deadline_on: Mapped[dt.date | None] = mapped_column(index=True)
+    next_deadline_kind: Mapped[str | None] = mapped_column(String(40))
     closed_at: Mapped[dt.datetime | None]
     #: Two volunteers saving the same case at once: the second is told, not overwritten.
     version: Mapped[int] = mapped_column(default=1)

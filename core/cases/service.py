@@ -70,8 +70,8 @@ def refresh_deadlines(case: Case, on: dt.date | None = None) -> None:
             if document.valid_until:
                 case.deadlines.append(CaseDeadline(kind=f"document-ends:{document.kind}", date=document.valid_until,
                                                    legal_basis="Document détenu par la personne"))
-    coming = [deadline.date for deadline in case.deadlines if deadline.date >= (on or dt.date.today())]
-    case.next_deadline_on = min(coming, default=None)
+    coming = next_deadline(case, on)
+    case.next_deadline_on, case.next_deadline_kind = (coming.date, coming.kind) if coming else (None, None)
 
 
 def catch_up_next_deadlines(today: dt.date) -> None:
@@ -82,16 +82,19 @@ def catch_up_next_deadlines(today: dt.date) -> None:
     cases = Case.__table__.c
     if db.session.scalar(db.select(cases.id).where(cases.next_deadline_on < today).limit(1)) is None:
         return
-    next_date = (db.select(db.func.min(CaseDeadline.date))
-                 .where(CaseDeadline.case_id == cases.id, CaseDeadline.date >= today).scalar_subquery())
+    coming = (db.select(CaseDeadline.date, CaseDeadline.kind)
+              .where(CaseDeadline.case_id == cases.id, CaseDeadline.date >= today)
+              .order_by(CaseDeadline.date, CaseDeadline.id).limit(1))
     # Not a change of the case: neither its version nor its last-change time move.
-    db.session.execute(db.update(Case.__table__).where(cases.next_deadline_on < today)
-                       .values(next_deadline_on=next_date, updated_at=cases.updated_at))
+    db.session.execute(db.update(Case.__table__).where(cases.next_deadline_on < today).values(
+        next_deadline_on=coming.with_only_columns(CaseDeadline.date).scalar_subquery(),
+        next_deadline_kind=coming.with_only_columns(CaseDeadline.kind).scalar_subquery(),
+        updated_at=cases.updated_at))
 
 
 def next_deadline(case: Case, today: dt.date | None = None) -> CaseDeadline | None:
     today = today or dt.date.today()
-    return next((d for d in sorted(case.deadlines, key=lambda d: d.date) if d.date >= today), None)
+    return min((d for d in case.deadlines if d.date >= today), key=lambda d: d.date, default=None)
 
 
 # --- evidence ----------------------------------------------------------------------

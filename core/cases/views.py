@@ -8,7 +8,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_babel import gettext as _
 from flask_babel import to_utc
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from core.accounts.models import Role
@@ -50,20 +50,20 @@ def index():
     if request.args.get("mine"):
         query = query.where(Case.assigned_to_id == current_user.id)
     today = dt.date.today()
+    service.catch_up_next_deadlines(today)  # the stored next deadlines, shown and sorted on, as of today
     if request.args.get("sort") == "updated":
         query = query.order_by(Case.updated_at.desc())
     else:  # by next deadline, cases without one last: the order of the index ix_cases_next_deadline
-        service.catch_up_next_deadlines(today)
         query = query.order_by(Case.next_deadline_on.is_(None), Case.next_deadline_on, Case.updated_at.desc())
     # What was searched may be a person's name: the audit log keeps the filters, not the text.
     # Written first: a commit after the query would expire the rows and reload each one.
     filters = {k: v for k, v in request.args.items() if k in ("departement", "demarche", "status", "mine", "page")}
     audit("case.list", detail=" ".join(f"{k}={v}" for k, v in filters.items()) + (" +search" if q else ""))
-    query = query.options(selectinload(Case.assigned_to), selectinload(Case.deadlines))  # no query per row
+    query = query.options(joinedload(Case.assigned_to))  # the next deadline is stored on the case
     pagination = db.paginate(query, page=bounded_int(request.args.get("page")), per_page=PAGE_SIZE, error_out=False)
     rules = current_app.extensions["permanence.rules"]
     return render_template("cases/index.html", pagination=pagination, q=q, rules=rules, today=today,
-                           next_deadline=service.next_deadline, messages=messages, covered=_covered())
+                           messages=messages, covered=_covered())
 
 
 # --- creation and edition ------------------------------------------------------------

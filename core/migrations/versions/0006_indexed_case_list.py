@@ -40,6 +40,7 @@ POSTGRESQL_SEARCH = (
 def upgrade():
     with op.batch_alter_table('cases') as batch:
         batch.add_column(sa.Column('next_deadline_on', sa.Date(), nullable=True))
+        batch.add_column(sa.Column('next_deadline_kind', sa.String(length=40), nullable=True))
         batch.create_index(batch.f('ix_cases_next_deadline_on'), ['next_deadline_on'], unique=False)
         batch.create_index(batch.f('ix_cases_updated_at'), ['updated_at'], unique=False)
     op.create_index('ix_cases_next_deadline', 'cases',
@@ -48,9 +49,10 @@ def upgrade():
         batch.drop_index(batch.f('ix_case_deadlines_date'))
         batch.create_index('ix_case_deadlines_date_case', ['date', 'case_id'], unique=False)
     # From today on; the list's own catch-up and the daily refresh keep it right afterwards.
-    op.execute(sa.text(
-        "UPDATE cases SET next_deadline_on = (SELECT min(date) FROM case_deadlines "
-        "WHERE case_deadlines.case_id = cases.id AND date >= :today)").bindparams(today=dt.date.today()))
+    coming = ("FROM case_deadlines WHERE case_deadlines.case_id = cases.id AND date >= :today "
+              "ORDER BY date, id LIMIT 1")
+    op.execute(sa.text(f"UPDATE cases SET next_deadline_on = (SELECT date {coming}), "
+                       f"next_deadline_kind = (SELECT kind {coming})").bindparams(today=dt.date.today()))
     dialect = op.get_bind().dialect.name
     for statement in {"sqlite": SQLITE_SEARCH, "postgresql": POSTGRESQL_SEARCH}.get(dialect, ()):
         op.execute(statement)
@@ -71,4 +73,5 @@ def downgrade():
     with op.batch_alter_table('cases') as batch:
         batch.drop_index(batch.f('ix_cases_updated_at'))
         batch.drop_index(batch.f('ix_cases_next_deadline_on'))
+        batch.drop_column('next_deadline_kind')
         batch.drop_column('next_deadline_on')
