@@ -178,7 +178,8 @@ def test_the_lawyers_zip_has_the_pieces_a_bordereau_pdf_and_the_manifest(app, be
     names = archive.namelist()
     assert "bordereau.pdf" in names and "manifest.json" in names and "pieces/001-1-capture.png" in names
     assert archive.read("pieces/001-1-capture.png") == PNG
-    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(archive.read("bordereau.pdf"))).pages)
+    text = " ".join(" ".join(page.extract_text().split())
+                    for page in PdfReader(io.BytesIO(archive.read("bordereau.pdf"))).pages)  # lines joined
     assert "Bordereau de pièces" in text and "Courriel URGENT à la préfecture" in text and "intègre" in text
     manifest = json.loads(archive.read("manifest.json"))
     assert [e["hashed"]["sequence"] for e in manifest["entries"]] == [1, 2]

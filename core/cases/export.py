@@ -76,7 +76,7 @@ def stream_zip(files: list[tuple[str, object, str]], extra: list[tuple[str, byte
     yield sink.take()
 
 
-def _pieces(case: Case) -> list[tuple[str, object, str]]:
+def stored_pieces(case: Case) -> list[tuple[str, object, str]]:
     """The attachments still on disk (a missing file is reported by the bordereau's verification)."""
     return [(exported_name(entry, attachment), path, attachment.media_type)
             for entry in case.entries for attachment in entry.attachments
@@ -89,7 +89,7 @@ def export_zip(case: Case) -> Iterator[bytes]:
                            evidence_kind_label=evidence_kind_label, exported_name=exported_name)
     extra = [("bordereau.pdf", render_pdf(html)),
              ("manifest.json", json.dumps(manifest_of(case), ensure_ascii=False, indent=2).encode())]
-    return stream_zip(_pieces(case), extra)
+    return stream_zip(stored_pieces(case), extra)
 
 
 def personal_data_zip(case: Case) -> Iterator[bytes]:
@@ -111,4 +111,4 @@ def personal_data_zip(case: Case) -> Iterator[bytes]:
         "letters": [{"title": letter.title, "subject": letter.subject, "body": letter.body,
                      "created_at": letter.created_at.isoformat(), "file": letter.file_name} for letter in case.letters],
     }
-    return stream_zip(_pieces(case), [("donnees.json", json.dumps(data, ensure_ascii=False, indent=2).encode())])
+    return stream_zip(stored_pieces(case), [("donnees.json", json.dumps(data, ensure_ascii=False, indent=2).encode())])
