@@ -2,17 +2,17 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, SelectChoice, SelectField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from core.accounts.models import MIN_PASSWORD_LENGTH
+from core.web.forms import Form
 
 #: Each language in its own name, as a language menu should show it.
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("Email address"), validators=[DataRequired(), Length(max=254)],
                        render_kw={"autocomplete": "username", "autofocus": True})
     password = PasswordField(_l("Password"), validators=[DataRequired()],
@@ -20,7 +20,7 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Log in"))
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(Form):
     current = PasswordField(_l("Current password"), validators=[DataRequired()],
                             render_kw={"autocomplete": "current-password"})
     new = PasswordField(_l("New password"), validators=[
@@ -33,7 +33,7 @@ class PasswordForm(FlaskForm):
     submit = SubmitField(_l("Change my password"))
 
 
-class LocaleForm(FlaskForm):
+class LocaleForm(Form):
     """The language menu at the top of every page."""
 
     locale = SelectField(_l("Language"), choices=[SelectChoice(code, name, render_kw={"lang": code})

@@ -2,15 +2,15 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
 from core.accounts.models import MIN_PASSWORD_LENGTH, Role, User
 from core.web.extensions import db
+from core.web.forms import Form
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     email = EmailField(_l("Email address"), filters=[lambda v: v.strip().lower() if v else v],
                        validators=[DataRequired(), Email(message=_l("Not an email address.")), Length(max=254)])
     name = StringField(_l("Name"), filters=[lambda v: v.strip() if v else v], validators=[DataRequired(), Length(max=120)])
@@ -25,5 +25,5 @@ class UserForm(FlaskForm):
             raise ValidationError(_l("An account already uses this address."))
 
 
-class AccountStateForm(FlaskForm):
+class AccountStateForm(Form):
     role = SelectField(_l("Role"), choices=[SelectChoice(r.value, r.value) for r in Role])

@@ -4,11 +4,10 @@ from __future__ import annotations
 import unicodedata
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Optional
 
-from core.web.forms import TRISTATE_CHOICES, departement_code, in_supported_range, upper_strip
+from core.web.forms import TRISTATE_CHOICES, Form, departement_code, in_supported_range, upper_strip
 
 PERMIT_LABELS = {
     "cst": _l("carte de séjour temporaire (1 year at most)"),
@@ -22,7 +21,7 @@ PERMIT_LABELS = {
 }
 
 
-class AssessmentForm(FlaskForm):
+class AssessmentForm(Form):
     class Meta:
         csrf = False  # a GET form that changes nothing
 

@@ -6,7 +6,6 @@ import datetime as dt
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import (
     DateField,
@@ -31,10 +30,10 @@ from core.rules import HELD_KINDS
 from core.rules.dates import EARLIEST, LATEST
 from core.web import messages
 from core.web.extensions import db
-from core.web.forms import TRISTATE_CHOICES, departement_code, in_supported_range, strip, upper_strip
+from core.web.forms import TRISTATE_CHOICES, Form, departement_code, in_supported_range, strip, upper_strip
 
 
-class CaseForm(FlaskForm):
+class CaseForm(Form):
     """Only what the assessment and the letters need."""
 
     civility = SelectField(_l("Civility (for the letters)"), choices=[
@@ -78,7 +77,7 @@ class CaseForm(FlaskForm):
         return self
 
 
-class EntryForm(FlaskForm):
+class EntryForm(Form):
     kind = SelectField(_l("What happened"), validators=[DataRequired()])
     occurred_at = DateTimeLocalField(_l("When it happened"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
     summary = TextAreaField(_l("Description"), filters=[strip], validators=[DataRequired(), Length(max=5000)])
@@ -111,7 +110,7 @@ class EntryForm(FlaskForm):
             raise ValidationError(_l("Say whether a slot was found."))
 
 
-class DocumentForm(FlaskForm):
+class DocumentForm(Form):
     kind = SelectField(_l("Document"), validators=[DataRequired()])
     issued_on = DateField(_l("Issued on"), validators=[Optional(), in_supported_range])
     valid_until = DateField(_l("Valid until"), validators=[Optional(), in_supported_range])
@@ -123,7 +122,7 @@ class DocumentForm(FlaskForm):
         return self
 
 
-class StatusForm(FlaskForm):
+class StatusForm(Form):
     status = SelectField(_l("Status"), validators=[DataRequired()])
     assigned_to = SelectField(_l("Volunteer in charge"), validators=[Optional()])
     submit = SubmitField(_l("Update"))
@@ -135,7 +134,7 @@ class StatusForm(FlaskForm):
         return self
 
 
-class BlockageForm(FlaskForm):
+class BlockageForm(Form):
     kind = SelectField(_l("Blockage met"), validators=[DataRequired()])
     occurred_on = DateField(_l("On"), validators=[DataRequired(), in_supported_range])
     submit = SubmitField(_l("Record the blockage"))
@@ -147,6 +146,6 @@ class BlockageForm(FlaskForm):
         return self
 
 
-class EraseForm(FlaskForm):
+class EraseForm(Form):
     confirm = StringField(_l("Type the case reference to confirm"), validators=[DataRequired()])
     submit = SubmitField(_l("Erase the person's data"))

@@ -3,9 +3,10 @@ may state, then the text the volunteer reviews."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectMultipleField, StringField, SubmitField, TextAreaField, widgets
 from wtforms.validators import Length, Optional
+
+from core.web.forms import Form
 
 
 class CheckboxList(SelectMultipleField):
@@ -13,7 +14,7 @@ class CheckboxList(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-class LetterForm(FlaskForm):
+class LetterForm(Form):
     pieces = CheckboxList(_l("Evidence to attach (bordereau)"), coerce=int, validators=[Optional()])
     grounds = CheckboxList(_l("Rights harmed (to link to the person's situation)"), validators=[Optional()])
     urgency = TextAreaField(_l("Why it is urgent (in a few words)"), validators=[Optional(), Length(max=2000)])
