@@ -94,3 +94,38 @@ def test_a_name_in_a_translated_sentence_is_escaped(app, client, make_user):
     log_in(client, make_user(name="<b>Camille</b>").email)
     page = client.get("/").get_data(as_text=True)
     assert "Bonjour &lt;b&gt;Camille&lt;/b&gt;" in page and "<b>Camille</b>" not in page
+
+
+def test_the_dashboard_runs_as_many_queries_for_five_dates_as_for_fifty(app, benevole_client, count_queries):
+    def dashboard_queries():
+        with count_queries() as queries:
+            assert benevole_client.get("/").status_code == 200
+        return len(queries)
+
+    def add_cases(count):
+        for number in range(count):
+            create_case(benevole_client, person_name=f"Personne {number}", filed_on="",
+                        expires_on=(TODAY + dt.timedelta(days=62 + number % 20)).isoformat())
+
+    add_cases(5)
+    with_five = dashboard_queries()
+    add_cases(45)
+    assert dashboard_queries() == with_five
+
+
+def test_a_case_page_runs_as_many_queries_with_a_long_log_as_with_a_short_one(app, benevole_client,
+                                                                                count_queries):
+    from tests.test_cases import PNG, add_entry
+    case = case_id(create_case(benevole_client, person_name="Amina Benali"))
+
+    def page_queries():
+        with count_queries() as queries:
+            assert benevole_client.get(f"/dossiers/{case}").status_code == 200
+        return len(queries)
+
+    for number in range(3):
+        add_entry(benevole_client, case, files=[(f"capture-{number}.png", PNG)], summary=f"Écran {number}")
+    short = page_queries()
+    for number in range(3, 12):
+        add_entry(benevole_client, case, files=[(f"capture-{number}.png", PNG)], summary=f"Écran {number}")
+    assert page_queries() == short
