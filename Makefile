@@ -8,7 +8,7 @@ FLASK  := $(BIN)/flask --app core
 STAMP  := $(VENV)/.installed
 MO     := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: install system-deps run test test-postgres translations messages update-messages check-plugins clean
+.PHONY: install system-deps run test test-postgres bench translations messages update-messages check-plugins clean
 
 install: system-deps $(STAMP) translations
 
@@ -43,6 +43,12 @@ test: install
 # The same suite against a throw-away PostgreSQL server (needs PostgreSQL installed).
 test-postgres: install
 	.ci/with-postgres.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Not part of `make test`: seeds up to 100,000 cases on SQLite and PostgreSQL and loads
+# gunicorn with wrk for several minutes; prints each figure against a baseline of the same run.
+#   make bench BENCH_ARGS="--cases 1000 --databases sqlite"
+bench: install
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 check-plugins: install
 	$(FLASK) plugins check

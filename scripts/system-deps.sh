@@ -6,9 +6,10 @@
 #   libharfbuzz-subset0              WeasyPrint's font subsetting (small, fast PDFs)
 #   fonts-dejavu-core                the fonts the PDFs use
 #   wkhtmltopdf                      the second PDF engine (PDF_ENGINE=wkhtmltopdf), tested too
+#   wrk                              the HTTP load of `make bench` (bench/load.py)
 # Usage: scripts/system-deps.sh [extra-package ...]   (CI adds postgresql)
 set -euo pipefail
-packages=(chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core wkhtmltopdf "$@")
+packages=(chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core wkhtmltopdf wrk "$@")
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
