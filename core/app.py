@@ -119,9 +119,11 @@ def _template_helpers(app: Flask) -> None:
 def _sqlite_pragmas(dbapi_connection, _record):
     """SQLite ignores foreign keys unless asked, on every connection. Its
     write-ahead log lets the workers read while one writes, and makes a commit
-    one write to the log (kept FULL: a committed entry survives a power cut)."""
+    one write to the log (FULL: a committed entry survives a power cut)."""
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA secure_delete=ON")  # an erased person's data is overwritten, not left in free pages
         cursor.close()

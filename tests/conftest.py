@@ -124,6 +124,14 @@ def benevole_client(client, make_user):
 
 
 @pytest.fixture
+def coordinator(app, make_user):
+    """A second browser, logged in as a coordinator."""
+    client = app.test_client()
+    log_in(client, make_user(Role.COORDINATEUR).email)
+    return client
+
+
+@pytest.fixture
 def admin_client(client, make_user):
     log_in(client, make_user(Role.ADMIN).email)
     return client

@@ -1,4 +1,6 @@
 """The schema comes from the migrations, and they match the models."""
+import datetime as dt
+
 import flask_migrate
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -31,3 +33,26 @@ def test_every_migration_downgrades_and_upgrades_again(tmp_path):
         assert not inspect(db.engine).has_table("users")
         flask_migrate.upgrade()
         assert inspect(db.engine).has_table("plugin_states")
+
+
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
+def test_a_downgrade_and_upgrade_keep_every_case_and_what_hangs_on_it(tmp_path):
+    """On SQLite a migration rebuilds a table (copy, drop, rename): the rows that
+    cascade from it must survive, and the search must find the names again."""
+    from core.cases.models import Case, CaseDeadline, HeldDocument
+
+    app = create_app(app_config(f"sqlite:///{tmp_path / 'kept.sqlite3'}"))
+    with app.app_context():
+        flask_migrate.upgrade()
+        case = Case(person_name="Amina Benali", departement="14", demarche="salarie", kind="renewal")
+        case.deadlines.append(CaseDeadline(kind="permit-expires", date=dt.date(2030, 1, 1), legal_basis="test"))
+        case.documents.append(HeldDocument(kind="api"))
+        db.session.add(case)
+        db.session.commit()
+        flask_migrate.downgrade(revision="0005")
+        flask_migrate.upgrade()
+        counts = [db.session.scalar(db.select(db.func.count()).select_from(model)) for model in
+                  (Case, CaseDeadline, HeldDocument)]
+        assert counts == [1, 1, 1]
+        found = db.session.execute(db.text("SELECT rowid FROM cases_search WHERE cases_search MATCH '\"benal\"'"))
+        assert found.scalars().all() == [case.id]

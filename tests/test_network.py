@@ -8,7 +8,7 @@ import zipfile
 import pytest
 from pypdf import PdfReader
 
-from core.accounts.models import Role, User
+from core.accounts.models import User
 from core.cases.demo import seed_demo_cases
 from core.cases.models import Case
 from core.stats.counts import merge_csv
@@ -28,13 +28,6 @@ def demo(app):
                             password_hash="x"))
         db.session.commit()
         seed_demo_cases()
-
-
-@pytest.fixture
-def coordinator(app, make_user):
-    client = app.test_client()
-    log_in(client, make_user(Role.COORDINATEUR).email)
-    return client
 
 
 def test_the_statistics_page_shows_the_demo_blockages_as_charts(demo, coordinator, benevole_client):

@@ -103,6 +103,10 @@ def retention_run(dry_run, today):
         click.echo(_("%(reference)s, closed on %(date)s", reference=case.reference, date=case.closed_at.date()))
         if not dry_run:
             delete_for_retention(case, day)
+    if cases and not dry_run:
+        from core.cases.search import purge_removed_names
+        purge_removed_names(db.session)  # once for all: it rewrites the whole index
+        db.session.commit()
     if dry_run:
         click.echo(_("%(count)d case(s) would be deleted (dry run: nothing deleted).", count=len(cases)))
     else:

@@ -70,7 +70,7 @@ class Case(db.Model):
     #: that the list sorts and shows 100,000 cases without reading their deadlines
     #: (service.refresh_deadlines, catch_up_next_deadlines).
     next_deadline_on: Mapped[dt.date | None] = mapped_column(index=True)
-    next_deadline_kind: Mapped[str | None] = mapped_column(String(40))
+    next_deadline_kind: Mapped[str | None] = mapped_column(String(60))
     closed_at: Mapped[dt.datetime | None]
     #: Two volunteers saving the same case at once: the second is told, not overwritten.
     version: Mapped[int] = mapped_column(default=1)
@@ -179,7 +179,8 @@ class CaseDeadline(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(db.ForeignKey("cases.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(40))
+    #: A rule's deadline kind, or "document-ends:<document>" (up to 44 characters today).
+    kind: Mapped[str] = mapped_column(String(60))
     date: Mapped[dt.date]
     legal_basis: Mapped[str] = mapped_column(String(400))
 

@@ -7,7 +7,7 @@ import datetime as dt
 
 from flask import current_app
 
-from core.cases import service
+from core.cases import search, service
 from core.cases.models import Attachment, Case
 from core.rules.dates import add_months
 from core.stats.counts import anonymous_record
@@ -68,6 +68,7 @@ def erase_person(case: Case, today: dt.date, by: str) -> None:
         db.session.delete(document)
     case.blockages.clear()
     case.deadlines.clear()
+    case.next_deadline_on = case.next_deadline_kind = None
     case.person_name, case.agdref, case.nationality, case.contact, case.note = "[effacé]", None, None, None, None
     case.civility = case.birth_date = case.request_complete = case.remedies_stated = None
     case.anef_request_number = None
@@ -79,5 +80,7 @@ def erase_person(case: Case, today: dt.date, by: str) -> None:
     service.append_entry(case, kind="erasure", occurred_at=utcnow(), by=by,
                          summary="Données personnelles effacées à la demande de la personne (RGPD, article 17).")
     audit("person.erase", case)
+    search.purge_removed_names(db.session)
+    db.session.commit()
     _delete_files(digests)
 

@@ -26,6 +26,15 @@ def made_by_hand(name: str | None) -> bool:
     return bool(name) and (name.startswith(SEARCH_TABLE) or name == "ix_cases_next_deadline")
 
 
+def purge_removed_names(session) -> None:
+    """SQLite's FTS5 only marks a removed name as deleted: its trigrams stay in
+    the index's pages until they are merged. After an erasure or deletions for
+    retention, merge them now, so that the name is gone from the file too
+    (RGPD art. 17). PostgreSQL's index holds no text of its own."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text(f"INSERT INTO {SEARCH_TABLE}({SEARCH_TABLE}) VALUES ('optimize')"))
+
+
 def matching(words: str, dialect: str) -> ColumnElement[bool]:
     """The condition on ``Case`` for a search box's text."""
     words = words.strip()

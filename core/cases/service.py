@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import abort, current_app
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from core.cases.evidence import GENESIS, ChainCheck, EntryRecord, sha256_of, sniff_media_type, verify_chain
 from core.cases.models import Attachment, Case, CaseDeadline, EvidenceEntry
@@ -71,7 +73,23 @@ def refresh_deadlines(case: Case, on: dt.date | None = None) -> None:
                 case.deadlines.append(CaseDeadline(kind=f"document-ends:{document.kind}", date=document.valid_until,
                                                    legal_basis="Document détenu par la personne"))
     coming = next_deadline(case, on)
-    case.next_deadline_on, case.next_deadline_kind = (coming.date, coming.kind) if coming else (None, None)
+    _store_next_deadline(case, (coming.date, coming.kind) if coming else (None, None))
+
+
+def _store_next_deadline(case: Case, values: tuple) -> None:
+    """Kept beside the case for the list, but not a change of the case: its
+    version and last-change time stay, so that a colleague editing it is not
+    told someone else saved it (the ORM would bump both)."""
+    if not sa_inspect(case).persistent:
+        case.next_deadline_on, case.next_deadline_kind = values
+        return
+    if (case.next_deadline_on, case.next_deadline_kind) == values:
+        return
+    columns = Case.__table__.c
+    db.session.execute(db.update(Case.__table__).where(columns.id == case.id).values(
+        next_deadline_on=values[0], next_deadline_kind=values[1], updated_at=columns.updated_at))
+    set_committed_value(case, "next_deadline_on", values[0])
+    set_committed_value(case, "next_deadline_kind", values[1])
 
 
 def catch_up_next_deadlines(today: dt.date) -> None:

@@ -23,7 +23,7 @@ def index():
     query = (db.select(CaseDeadline, Case).join(Case)
              .where(Case.status != "closed", CaseDeadline.date >= today,
                     CaseDeadline.date <= today + dt.timedelta(days=HORIZON_DAYS))
-             .order_by(CaseDeadline.date, Case.id))
+             .order_by(CaseDeadline.date, CaseDeadline.case_id))  # the index ix_case_deadlines_date_case
     mine = request.args.get("mine") == "1"
     if mine:
         query = query.where(Case.assigned_to_id == current_user.id)

@@ -96,6 +96,11 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            # Batch mode rebuilds a table (copy, DROP, rename): with foreign keys on, the DROP
+            # would delete the rows of every table that cascades from it. Outside a transaction.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()  # ends SQLAlchemy's autobegun transaction, so that Alembic's own commits
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),

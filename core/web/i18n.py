@@ -26,12 +26,12 @@ def install_template_gettext(jinja_env) -> None:
     context function inside a loop, which cost a 100-row page half its time."""
 
     @pass_eval_context
-    def gettext(eval_ctx, string, **variables):
+    def gettext(eval_ctx, string, /, **variables):
         text = get_translations().ugettext(string)
         return (Markup(text) if eval_ctx.autoescape else text) % variables
 
     @pass_eval_context
-    def ngettext(eval_ctx, singular, plural, num, **variables):
+    def ngettext(eval_ctx, singular, plural, num, /, **variables):
         variables.setdefault("num", num)
         text = get_translations().ungettext(singular, plural, num)
         return (Markup(text) if eval_ctx.autoescape else text) % variables

@@ -40,12 +40,15 @@ POSTGRESQL_SEARCH = (
 def upgrade():
     with op.batch_alter_table('cases') as batch:
         batch.add_column(sa.Column('next_deadline_on', sa.Date(), nullable=True))
-        batch.add_column(sa.Column('next_deadline_kind', sa.String(length=40), nullable=True))
+        batch.add_column(sa.Column('next_deadline_kind', sa.String(length=60), nullable=True))
         batch.create_index(batch.f('ix_cases_next_deadline_on'), ['next_deadline_on'], unique=False)
         batch.create_index(batch.f('ix_cases_updated_at'), ['updated_at'], unique=False)
     op.create_index('ix_cases_next_deadline', 'cases',
                     [sa.text('(next_deadline_on IS NULL)'), 'next_deadline_on', sa.text('updated_at DESC')])
     with op.batch_alter_table('case_deadlines') as batch:
+        # "document-ends:attestation-decision-favorable" is 44 characters: PostgreSQL refused it.
+        batch.alter_column('kind', existing_type=sa.String(length=40), type_=sa.String(length=60),
+                           existing_nullable=False)
         batch.drop_index(batch.f('ix_case_deadlines_date'))
         batch.create_index('ix_case_deadlines_date_case', ['date', 'case_id'], unique=False)
     # From today on; the list's own catch-up and the daily refresh keep it right afterwards.
@@ -69,6 +72,8 @@ def downgrade():
     with op.batch_alter_table('case_deadlines') as batch:
         batch.drop_index('ix_case_deadlines_date_case')
         batch.create_index(batch.f('ix_case_deadlines_date'), ['date'], unique=False)
+        batch.alter_column('kind', existing_type=sa.String(length=60), type_=sa.String(length=40),
+                           existing_nullable=False)
     op.drop_index('ix_cases_next_deadline', table_name='cases')
     with op.batch_alter_table('cases') as batch:
         batch.drop_index(batch.f('ix_cases_updated_at'))
