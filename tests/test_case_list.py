@@ -129,3 +129,61 @@ def test_a_case_page_runs_as_many_queries_with_a_long_log_as_with_a_short_one(ap
     for number in range(3, 12):
         add_entry(benevole_client, case, files=[(f"capture-{number}.png", PNG)], summary=f"Écran {number}")
     assert page_queries() == short
+
+
+def add_document(client, case, kind, valid_until):
+    from tests.test_cases import token
+    return client.post(f"/dossiers/{case}/documents", data={
+        "document-csrf_token": token(client, f"/dossiers/{case}"), "document-kind": kind,
+        "document-issued_on": TODAY.isoformat(), "document-valid_until": valid_until.isoformat(),
+        "document-note": ""})
+
+
+def test_a_document_that_brings_the_next_deadline_forward_is_not_a_change_of_the_case(app, benevole_client):
+    """A colleague editing the case's situation is not told that someone else saved it
+    because a document was added meanwhile; the list still shows the new next date."""
+    case = case_id(create_case(benevole_client, person_name="Amina Benali", filed_on="",
+                               expires_on=(TODAY + dt.timedelta(days=300)).isoformat()))
+    with app.app_context():
+        before = db.session.get(Case, case)
+        version, updated_at = before.version, before.updated_at
+    # 44 characters of kind: "document-ends:attestation-decision-favorable".
+    soon = TODAY + dt.timedelta(days=5)
+    assert add_document(benevole_client, case, "attestation-decision-favorable", soon).status_code == 302
+    with app.app_context():
+        after = db.session.get(Case, case)
+        assert (after.next_deadline_on, after.next_deadline_kind) == (soon,
+                                                                      "document-ends:attestation-decision-favorable")
+        assert (after.version, after.updated_at) == (version, updated_at)
+    page = benevole_client.get("/dossiers").get_data(as_text=True)
+    assert "fin de validité : attestation de décision favorable" in page
+
+
+def test_an_erased_person_leaves_no_date_in_the_list_and_no_name_in_the_search(app, benevole_client, coordinator):
+    from tests.conftest import csrf_token
+    case = case_id(create_case(benevole_client, person_name="Amina Benali", filed_on="",
+                               expires_on=(TODAY + dt.timedelta(days=300)).isoformat()))
+    add_document(benevole_client, case, "recepisse", TODAY + dt.timedelta(days=5))
+    page = coordinator.get(f"/dossiers/{case}/effacer").get_data(as_text=True)
+    coordinator.post(f"/dossiers/{case}/effacer", data={"csrf_token": csrf_token(page), "confirm": f"D-{case:05d}"})
+    with app.app_context():
+        erased = db.session.get(Case, case)
+        assert (erased.next_deadline_on, erased.next_deadline_kind) == (None, None)
+    listing = benevole_client.get("/dossiers").get_data(as_text=True)
+    assert "fin de validité" not in listing
+    assert names_in_order(benevole_client, "?q=benali") == []
+
+
+def test_a_long_list_stops_counting_at_its_cap_and_still_pages(app, benevole_client, monkeypatch):
+    """Counting 100,000 cases at each request is what made the list slow: past the cap the
+    list says "more than", and the next page is still one click away."""
+    import core.web.pagination
+    monkeypatch.setattr(core.web.pagination, "COUNT_CAP", 4)
+    for number in range(25):
+        create_case(benevole_client, person_name=f"Personne {number:02d}")
+    first = benevole_client.get("/dossiers").get_data(as_text=True)
+    assert "plus de 4 dossiers" in first and "page 1<" in first and "suivante" in first
+    second = benevole_client.get("/dossiers?page=2").get_data(as_text=True)
+    assert "Personne" in second and "précédente" in second and "suivante" not in second
+    # Under the cap, the count is exact again.
+    assert "1 dossier<" in benevole_client.get("/dossiers?q=Personne 21").get_data(as_text=True)

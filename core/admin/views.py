@@ -15,6 +15,7 @@ from core.web.audit import AuditEvent
 from core.web.extensions import db
 from core.web.forms import ActionForm
 from core.web.messages import describe_plugin_error
+from core.web.pagination import bounded_page
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 
@@ -110,5 +111,5 @@ def audit_log():
     case_id = bounded_int(request.args.get("case"), default=0) if request.args.get("case") else None
     if case_id:
         query = query.where(AuditEvent.case_id == case_id)
-    page = db.paginate(query, page=bounded_int(request.args.get("page")), per_page=50, error_out=False)
+    page = bounded_page(query, bounded_int(request.args.get("page")), per_page=50)
     return render_template("admin/audit.html", page=page, case_id=case_id)

@@ -25,6 +25,7 @@ from core.web import messages
 from core.web.audit import audit
 from core.web.extensions import db, utcnow
 from core.web.forms import ActionForm, tristate, tristate_choice
+from core.web.pagination import bounded_page
 
 bp = Blueprint("cases", __name__, url_prefix="/dossiers", template_folder="templates")
 
@@ -60,7 +61,7 @@ def index():
     filters = {k: v for k, v in request.args.items() if k in ("departement", "demarche", "status", "mine", "page")}
     audit("case.list", detail=" ".join(f"{k}={v}" for k, v in filters.items()) + (" +search" if q else ""))
     query = query.options(joinedload(Case.assigned_to))  # the next deadline is stored on the case
-    pagination = db.paginate(query, page=bounded_int(request.args.get("page")), per_page=PAGE_SIZE, error_out=False)
+    pagination = bounded_page(query, bounded_int(request.args.get("page")), per_page=PAGE_SIZE)
     rules = current_app.extensions["permanence.rules"]
     return render_template("cases/index.html", pagination=pagination, q=q, rules=rules, today=today,
                            messages=messages, covered=_covered())
