@@ -65,7 +65,10 @@ def bounded_int(value, default: int = 1) -> int:
 
 
 def refuse_nul_bytes():
-    """No text a person types contains NUL; PostgreSQL refuses it in a column."""
+    """No text a person types, and no address, contains NUL; PostgreSQL refuses it in a column
+    or a query (a calendar token in the path)."""
+    if "\x00" in request.path:
+        abort(400)
     for values in (request.args, request.form):
         for value in values.values():
             if "\x00" in value:

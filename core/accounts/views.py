@@ -17,7 +17,9 @@ bp = Blueprint("auth", __name__, template_folder="templates")
 @bp.app_context_processor
 def language_menu():
     from flask_babel import get_locale
-    return {"locale_form": LocaleForm(prefix="locale", locale=str(get_locale()),
+    # Never bound to what was posted: the page that shows it may be the one saying the body was
+    # refused (413), where reading the form again would fail again.
+    return {"locale_form": LocaleForm(formdata=None, prefix="locale", locale=str(get_locale()),
                                       next=request.full_path if request.query_string else request.path)}
 
 
