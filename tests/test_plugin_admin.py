@@ -178,3 +178,20 @@ def test_another_worker_sees_a_plugin_disabled_at_its_next_request_without_a_que
     assert covering_plugin() != "gironde"
     assert post_action(admin_client, "/admin/plugins/gironde/enable").status_code == 303
     assert covering_plugin() == "gironde"
+
+
+def test_who_enabled_or_disabled_a_plugin_is_in_the_audit_log(app, admin_client):
+    from core.web.audit import AuditEvent
+    from core.web.extensions import db
+    post_action(admin_client, "/admin/plugins/gironde/disable")
+    post_action(admin_client, "/admin/plugins/gironde/enable")
+    assert app.test_cli_runner().invoke(args=["plugins", "disable", "paca"]).exit_code == 0
+    with app.app_context():
+        events = db.session.execute(db.select(AuditEvent.action, AuditEvent.detail, AuditEvent.user_email)
+                                    .where(AuditEvent.action.like("plugin.%")).order_by(AuditEvent.id)).all()
+    assert [(action, detail) for action, detail, _ in events] == [
+        ("plugin.disable", "gironde"), ("plugin.enable", "gironde"),
+        ("plugin.disable", "paca (flask --app core plugins)")]
+    assert events[0][2] and events[0][2].startswith("admin")
+    journal = admin_client.get("/admin/journal").get_data(as_text=True)
+    assert "plugin.disable" in journal and "gironde" in journal

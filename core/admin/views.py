@@ -11,7 +11,7 @@ from core.admin.forms import AccountStateForm, UserForm
 from core.plugins.conformance import check_plugin
 from core.plugins.registry import DuplicateClaimError
 from core.plugins.state import PluginStateError, disabled_by_configuration, enabled_names, registry, set_enabled
-from core.web.audit import AuditEvent
+from core.web.audit import AuditEvent, audit
 from core.web.extensions import db
 from core.web.forms import ActionForm
 from core.web.messages import describe_plugin_error
@@ -41,6 +41,7 @@ def toggle(name, action):
         except (PluginStateError, DuplicateClaimError) as exc:
             flash(describe_plugin_error(exc), "error")
             return redirect(url_for("admin.plugins"), code=303)
+        audit(f"plugin.{action}", detail=name)
         if action == "enable":
             flash(_("Plugin “%(name)s” enabled.", name=name), "success")
         else:

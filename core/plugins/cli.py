@@ -9,6 +9,7 @@ from core.plugins.conformance import check_plugin
 from core.plugins.facts import schema_text
 from core.plugins.registry import DuplicateClaimError
 from core.plugins.state import PluginStateError, disabled_by_configuration, enabled_names, registry, set_enabled
+from core.web.audit import audit
 from core.web.messages import describe_plugin_error
 
 plugins_cli = AppGroup("plugins", help="List, enable, disable and check département plugins.")
@@ -51,6 +52,7 @@ def _set(name, enabled):
         set_enabled(name, enabled, by="cli")
     except (PluginStateError, DuplicateClaimError) as exc:
         raise click.ClickException(describe_plugin_error(exc)) from None
+    audit(f"plugin.{'enable' if enabled else 'disable'}", detail=f"{name} (flask --app core plugins)")
 
 
 @plugins_cli.command("check")
