@@ -24,3 +24,21 @@ def test_a_body_over_the_limit_gets_the_413_page_not_a_500(app, client, make_use
 
 def test_a_nul_byte_in_a_calendar_token_is_refused_not_a_500(client):
     assert client.get("/calendrier/abc%00def.ics").status_code == 400
+
+
+def test_a_file_name_with_line_breaks_or_nul_is_cleaned_and_still_downloads(app, benevole_client):
+    """A name sent with a NUL and a tab is kept as "capture.png": the download, the lawyer's
+    ZIP and the email letter would otherwise fail on it, and PostgreSQL refuses NUL (issue 13, item 4)."""
+    import re
+    import zipfile
+
+    from tests.test_cases import PNG, add_entry, case_id, create_case
+    case = case_id(create_case(benevole_client))
+    assert add_entry(benevole_client, case, files=[("capture\x00\t.png", PNG)]).status_code == 302
+    page = benevole_client.get(f"/dossiers/{case}").get_data(as_text=True)
+    url = re.search(r'href="(/dossiers/\d+/pieces/\d+)"', page).group(1)
+    download = benevole_client.get(url)
+    assert download.status_code == 200 and download.data == PNG
+    assert "capture.png" in download.headers["Content-Disposition"]
+    archive = zipfile.ZipFile(io.BytesIO(benevole_client.get(f"/dossiers/{case}/export.zip").data))
+    assert "pieces/001-1-capture.png" in archive.namelist()

@@ -135,7 +135,10 @@ class Upload:
 def check_upload(filename: str, data: bytes) -> Upload:
     from core.cases.evidence import MAX_ATTACHMENT_BYTES
 
-    name = Path(filename or "piece").name[:200] or "piece"
+    # Line breaks, NUL and other control characters would break the download's header, the ZIP's
+    # entry names and the email letter, and PostgreSQL refuses NUL: they never reach storage.
+    printable = "".join(character for character in (filename or "") if character.isprintable())
+    name = Path(printable.replace("\\", "/")).name.strip()[:200] or "piece"
     if not data:
         raise UploadError("empty", name)
     if len(data) > MAX_ATTACHMENT_BYTES:
