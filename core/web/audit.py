@@ -28,7 +28,19 @@ class AuditEvent(db.Model):
 
 def audit(action: str, case=None, detail: str | None = None, *, commit: bool = True) -> None:
     email = current_user.email if current_user and current_user.is_authenticated else None
+    only_a_read = not (db.session.new or db.session.dirty or db.session.deleted)
     db.session.add(AuditEvent(user_email=email, action=action, case_id=case.id if case else None,
                               detail=(detail or "")[:500] or None))
-    if commit:
+    if not commit:
+        return
+    if not only_a_read:
         db.session.commit()
+        return
+    # The trace of a read changes nothing the page has loaded: nothing to reload after the commit
+    # (the user, the cases shown), one query less a page and the same count whatever is shown.
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
