@@ -117,13 +117,14 @@ def _template_helpers(app: Flask) -> None:
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record):
-    """SQLite ignores foreign keys unless asked, on every connection. Its
-    write-ahead log lets the workers read while one writes, and makes a commit
-    one write to the log (FULL: a committed entry survives a power cut)."""
+    """SQLite ignores foreign keys unless asked, on every connection; FULL: a
+    committed entry survives a power cut. (Write-ahead-log mode was tried: a
+    process forked after the database was opened, as the browser test's live
+    server is, then did not see rows the parent committed. Not enabled until
+    that is understood; docs/performance.md.)"""
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA secure_delete=ON")  # an erased person's data is overwritten, not left in free pages
         cursor.close()
