@@ -36,8 +36,9 @@ def audit(action: str, case=None, detail: str | None = None, *, commit: bool = T
     if not only_a_read:
         db.session.commit()
         return
-    # The trace of a read changes nothing the page has loaded: nothing to reload after the commit
-    # (the user, the cases shown), one query less a page and the same count whatever is shown.
+    # Nothing pending but this row (a read, or changes already flushed with the values the objects
+    # hold): nothing to reload after the commit (the user, the cases shown), one query less a page
+    # and the same count whatever is shown.
     session = db.session()
     session.expire_on_commit = False
     try:

@@ -295,7 +295,7 @@ def evidence_kind_label(kind: str) -> str:
 
 
 def document_label(kind: str) -> str:
-    labels = {"titre": _("residence permit"), "autre": _("other document")}
+    labels = translated(lambda: {"titre": _("residence permit"), "autre": _("other document")})
     return labels.get(kind) or attestation_label(kind)
 
 
