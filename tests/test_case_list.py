@@ -187,3 +187,34 @@ def test_a_long_list_stops_counting_at_its_cap_and_still_pages(app, benevole_cli
     assert "Personne" in second and "précédente" in second and "suivante" not in second
     # Under the cap, the count is exact again.
     assert "1 dossier<" in benevole_client.get("/dossiers?q=Personne 21").get_data(as_text=True)
+
+
+def test_every_filter_of_the_list_in_either_order_reads_its_page_from_an_index(app, benevole_client):
+    """With 100,000 cases a filtered page sorted afterwards read a third of them (50 ms on SQLite);
+    read from an index in the list's order, it reads its 21 rows. SQLite only: PostgreSQL's planner
+    rightly scans a table of a few rows, so its plan says nothing here (bench/ measures it)."""
+    import pytest
+    from sqlalchemy import event
+
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL chooses its plan by the table's size")
+    create_case(benevole_client, person_name="Amina Benali")
+    sorted_afterwards = []
+
+    def explain(conn, cursor, statement, parameters, *args):
+        if statement.lstrip().startswith("SELECT cases.id") and "ORDER BY" in statement:
+            plan = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters).all()
+            if any("TEMP B-TREE FOR ORDER BY" in row[-1] for row in plan):
+                sorted_afterwards.append(statement)
+
+    event.listen(engine, "after_cursor_execute", explain)
+    try:
+        for filters in ("?status=open", "?departement=14", "?demarche=conjoint-de-francais", "?mine=1",
+                        "?departement=14&status=open", ""):
+            for order in ("", "&sort=updated"):
+                assert benevole_client.get("/dossiers" + (filters or "?") + order).status_code == 200
+    finally:
+        event.remove(engine, "after_cursor_execute", explain)
+    assert sorted_afterwards == []

@@ -76,8 +76,9 @@ def cases_verify(reference):
 
 @cases_cli.command("refresh-deadlines")
 def cases_refresh_deadlines():
-    """Recompute every open case's deadlines (run daily, e.g. from cron)."""
+    """Recompute every open case's deadlines and the database's statistics (run daily, e.g. from cron)."""
     from core.cases.models import Case
+    from core.cases.search import refresh_planner_statistics
     from core.cases.service import refresh_deadlines
 
     count = 0
@@ -85,6 +86,7 @@ def cases_refresh_deadlines():
         refresh_deadlines(case)
         count += 1
     db.session.commit()
+    refresh_planner_statistics(db.session)
     click.echo(_("%(count)d case(s) refreshed.", count=count))
 
 

@@ -21,6 +21,30 @@ class CaseStatus(enum.StrEnum):
     CLOSED = "closed"
 
 
+#: What the case list filters on (core/cases/views.py index).
+LIST_FILTERS = ("status", "departement", "demarche", "assigned_to_id")
+
+
+def _list_indexes() -> dict[str, tuple]:
+    """One index per order of the case list, alone and after each filter, so that a page of the list
+    reads its 21 rows from an index whatever the filter (a filtered page sorted afterwards read up to
+    a third of 100,000 cases: 50 ms on SQLite). The default order puts cases without a next deadline
+    last; SQLite's indexes cannot say NULLS LAST, so "IS NULL" comes first, on both databases."""
+    def by_next_deadline():
+        return db.text("(next_deadline_on IS NULL)"), "next_deadline_on", db.text("updated_at DESC")
+
+    indexes = {"ix_cases_next_deadline": by_next_deadline()}
+    for column in LIST_FILTERS:
+        indexes[f"ix_cases_{column}_next_deadline"] = (column, *by_next_deadline())
+        indexes[f"ix_cases_{column}_updated_at"] = (column, "updated_at")
+    return indexes
+
+
+LIST_INDEXES = _list_indexes()
+#: Made of expressions: SQLite cannot reflect them (core/cases/search.py made_by_hand).
+LIST_EXPRESSION_INDEXES = frozenset(name for name in LIST_INDEXES if name.endswith("_next_deadline"))
+
+
 class Case(db.Model):
     """A dossier: the person's situation as the rules need it, and who follows it.
 
@@ -33,10 +57,7 @@ class Case(db.Model):
         CheckConstraint("status IN ('open', 'waiting', 'closed')", name="status"),
         CheckConstraint("kind IN ('first', 'renewal')", name="kind"),
         CheckConstraint("civility IN ('madame', 'monsieur')", name="civility"),
-        # The case list's default order (next deadline first, cases without one last) read from an index:
-        # SQLite's indexes cannot say NULLS LAST, so the "IS NULL" goes first, on both databases.
-        db.Index("ix_cases_next_deadline", db.text("(next_deadline_on IS NULL)"), "next_deadline_on",
-                 db.text("updated_at DESC")),
+        *(db.Index(name, *columns) for name, columns in LIST_INDEXES.items()),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -49,8 +70,8 @@ class Case(db.Model):
     nationality: Mapped[str | None] = mapped_column(String(80))
     contact: Mapped[str | None] = mapped_column(String(200))
     note: Mapped[str | None] = mapped_column(db.Text)
-    departement: Mapped[str] = mapped_column(String(3), index=True)
-    demarche: Mapped[str] = mapped_column(String(60), index=True)
+    departement: Mapped[str] = mapped_column(String(3))  # indexed with the list's orders
+    demarche: Mapped[str] = mapped_column(String(60))  # indexed with the list's orders
     kind: Mapped[str] = mapped_column(String(10))
     permit: Mapped[str | None] = mapped_column(String(40))
     expires_on: Mapped[dt.date | None]
@@ -62,8 +83,8 @@ class Case(db.Model):
     request_complete: Mapped[bool | None]
     #: Did the acknowledgement of the request state the voies et délais de recours?
     remedies_stated: Mapped[bool | None]
-    status: Mapped[str] = mapped_column(String(10), default=CaseStatus.OPEN.value, index=True)
-    assigned_to_id: Mapped[int | None] = mapped_column(db.ForeignKey("users.id"), index=True)
+    status: Mapped[str] = mapped_column(String(10), default=CaseStatus.OPEN.value)  # indexed with the list's orders
+    assigned_to_id: Mapped[int | None] = mapped_column(db.ForeignKey("users.id"))  # indexed with the list's orders
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
     #: The earliest stored deadline from the day it was computed, and its kind: kept here, indexed, so
