@@ -218,3 +218,21 @@ def test_every_filter_of_the_list_in_either_order_reads_its_page_from_an_index(a
     finally:
         event.remove(engine, "after_cursor_execute", explain)
     assert sorted_afterwards == []
+
+
+def test_the_nightly_refresh_gives_sqlite_the_statistics_it_chooses_the_search_index_by(app, benevole_client):
+    """Without them SQLite read a filter's index before the search's (?q=…&departement=14: 43 ms
+    at 100,000 cases instead of 2)."""
+    create_case(benevole_client, person_name="Amina Benali")
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            return  # PostgreSQL's autovacuum keeps its own statistics
+        def statistics():
+            return db.session.execute(db.text("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'cases'")).scalar()
+        db.session.execute(db.text("DELETE FROM sqlite_stat1"))  # as after the migrations of a new installation
+        db.session.commit()
+        assert statistics() == 0
+    result = app.test_cli_runner().invoke(args=["cases", "refresh-deadlines"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert statistics() > 0
