@@ -40,7 +40,7 @@ def create_app(config: dict | None = None) -> Flask:
     from core.rules import load_rules
     from core.stats import views as stats
     from core.stats.cli import stats_cli
-    from core.web import errors
+    from core.web import errors, headers
     from core.web.config import check_production_safety, from_environment, normalise_database_url
     from core.web.extensions import babel, csrf, db, init_migrations
     from core.web.i18n import install_template_gettext, select_locale
@@ -80,6 +80,7 @@ def create_app(config: dict | None = None) -> Flask:
                       api.bp, stats.bp, privacy.bp):
         app.register_blueprint(blueprint)
     errors.init_app(app)
+    headers.init_app(app)
     for group in (plugins_cli, users_cli, demo_cli, cases_cli, retention_cli, stats_cli):
         app.cli.add_command(group)
     _template_helpers(app)

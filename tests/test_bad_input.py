@@ -42,3 +42,20 @@ def test_a_file_name_with_line_breaks_or_nul_is_cleaned_and_still_downloads(app,
     assert "capture.png" in download.headers["Content-Disposition"]
     archive = zipfile.ZipFile(io.BytesIO(benevole_client.get(f"/dossiers/{case}/export.zip").data))
     assert "pieces/001-1-capture.png" in archive.namelist()
+
+
+def test_a_page_with_a_persons_data_is_not_kept_framed_or_leaked_by_the_browser(benevole_client, client):
+    """Shared computers: the back button after logout must not show a case; no other site frames a
+    page (clickjacking) or learns from the Referer which case was open."""
+    page = benevole_client.get("/dossiers")
+    assert page.status_code == 200
+    assert page.headers["Cache-Control"] == "no-store"
+    assert page.headers["X-Frame-Options"] == "DENY"
+    assert page.headers["Referrer-Policy"] == "same-origin"
+    policy = page.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in policy and "script-src 'self'" in policy and "unsafe-inline" not in policy
+    for anonymous in (client.get("/connexion"), client.get("/nowhere"), client.get("/api/v1/departements")):
+        assert anonymous.headers["X-Frame-Options"] == "DENY", anonymous.request.path
+        assert anonymous.headers["Cache-Control"] == "no-store", anonymous.request.path
+    style = client.get("/static/permanence.css")
+    assert "no-store" not in style.headers.get("Cache-Control", "")
