@@ -12,6 +12,7 @@ import uuid
 import pytest
 from pypdf import PdfReader
 
+from core.accounts.models import Role
 from core.cases.models import Case
 from core.cases.service import append_entry, assess_case
 from core.letters import catalogue as C
@@ -453,3 +454,40 @@ def test_a_recommended_letter_already_sent_says_so_so_that_nobody_sends_it_twice
     add_entry(benevole_client, case, kind="prefecture-email", summary="Courriel URGENT envoyé à la préfecture")
     page = benevole_client.get(f"/dossiers/{case}/courriers").get_data(as_text=True)
     assert "déjà envoyé le" in page.split("Autres courriers")[0]
+
+
+def test_a_plugin_letter_whose_template_reads_what_it_may_not_says_so_and_leaks_nothing(
+        install_plugin, db_url, make_user):
+    """A plugin's template is filled in a sandbox: ``config`` is not there, and reading from it is a
+    mistake of the plugin, said on the page with its file and line, not a 500 and never a secret."""
+    from core import create_app
+    from tests.conftest import app_config, log_in, yaml_plugin_source
+
+    install_plugin("seine-maritime-test", yaml_plugin_source(), files={"facts.yaml": """
+        departements:
+          - {code: "76", name: Seine-Maritime, prefecture_seat: Rouen, source: "INSEE COG", checked_on: 2026-11-22}
+        prefecture_services:
+          - name: "Préfecture de test"
+            kind: prefecture
+            emails: ["etrangers@example.org"]
+            source: "test"
+            checked_on: 2026-11-22
+        letter_templates:
+          - slug: test-secret
+            title: "Lettre de test"
+            kind: email
+            legal_basis: "test"
+            template: letter.txt
+            source: "test"
+            checked_on: 2026-11-22
+    """, "letter.txt": "Objet : test\n\n{{ config.SECRET_KEY }}\n"})
+    app = create_app(app_config(db_url))
+    client = app.test_client()
+    log_in(client, make_user(Role.BENEVOLE).email)
+    case = case_id(create_case(client, departement="76"))
+    response = prepare(client, case, "test-secret")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "letter.txt, ligne 3" in page and "seine-maritime-test" in page
+    assert app.config["SECRET_KEY"] not in page
+    assert client.get(f"/dossiers/{case}/courriers").status_code == 200  # the other letters are still offered

@@ -20,6 +20,7 @@ from email.message import EmailMessage
 from email.utils import formatdate
 from pathlib import Path
 
+import jinja2
 from flask import current_app, render_template
 from flask_babel import force_locale
 from jinja2 import FileSystemLoader
@@ -102,10 +103,30 @@ def todo(what: str) -> str:
     return TODO.format(what)
 
 
+class LetterTemplateError(Exception):
+    """A letter's template cannot be filled (a plugin's mistake, or what its
+    sandbox refused): said on the page with the file and the line, never a 500."""
+
+    def __init__(self, spec: LetterSpec, error: jinja2.TemplateError):
+        self.spec = spec
+        self.file, self.line = spec.template.name if spec.template else spec.slug, getattr(error, "lineno", None)
+        # Jinja rewrites the traceback so that a template's frames carry its file and line.
+        frame = error.__traceback__
+        while frame is not None:
+            if not frame.tb_frame.f_code.co_filename.endswith(".py"):
+                self.file, self.line = Path(frame.tb_frame.f_code.co_filename).name, frame.tb_lineno
+            frame = frame.tb_next
+        self.detail = error.message or type(error).__name__
+        super().__init__(f"{self.file}:{self.line or '?'}: {self.detail}")
+
+
 def render_text(spec: LetterSpec, context: dict) -> tuple[str, str]:
     """``(subject, body)``: the template's first line is « Objet : … »."""
     with force_locale("fr"):
-        return _render_text(spec, context)
+        try:
+            return _render_text(spec, context)
+        except jinja2.TemplateError as error:  # undefined name, syntax, refused by the sandbox, missing include
+            raise LetterTemplateError(spec, error) from error
 
 
 def _render_text(spec: LetterSpec, context: dict) -> tuple[str, str]:

@@ -76,7 +76,14 @@ def prepare(case_id, slug):
     if form.validate_on_submit():
         context = _context(case, result, facts, recipient, form)
         if form.prepare.data or not form.body.data:
-            form.subject.data, form.body.data = compose.render_text(spec, context)
+            try:
+                form.subject.data, form.body.data = compose.render_text(spec, context)
+            except compose.LetterTemplateError as error:
+                covered = facts.departement(case.departement) if spec.plugin else None
+                plugin = covered[1].name if covered else None
+                current_app.logger.warning("letter template %s (plugin %s): %s", spec.slug, plugin, error)
+                return render_template("letters/prepare.html", case=case, spec=spec, form=form, error=error,
+                                       plugin=plugin, messages=messages, stage="template-error"), 409
             stage = "review"
         else:
             form.subject.data = " ".join((form.subject.data or "").split())  # one line, as an email subject must be
