@@ -57,6 +57,51 @@ def test_one_machine_trying_many_accounts_is_throttled(app, make_user):
     assert FAILURE in log_in(client, user.email, environ_base=address).get_data(as_text=True)
 
 
+def test_whoever_floods_the_offices_address_does_not_lock_out_the_volunteers_working_there(app, make_user):
+    """One router, one public address for the whole help desk: a browser where a volunteer has
+    logged in before keeps working through a flood of failures from that address, while a new
+    browser there is still stopped (guessing across accounts from one place stays throttled)."""
+    office = {"REMOTE_ADDR": "198.51.100.20"}
+    volunteer, admin = make_user(), make_user(Role.ADMIN)
+    shared_computer = app.test_client()
+    for user in (volunteer, admin):  # both logged in on the help desk's computer before
+        assert log_in(shared_computer, user.email, environ_base=office).status_code == 302
+        page = shared_computer.get("/").get_data(as_text=True)
+        shared_computer.post("/deconnexion", data={"csrf_token": csrf_token(page)}, environ_base=office)
+    attacker = app.test_client()
+    for number in range(20):
+        log_in(attacker, f"guess{number}@example.org", "x", environ_base=office)
+    for _ in range(5):
+        log_in(attacker, admin.email, "wrong password", environ_base=office)
+    for user in (volunteer, admin):
+        assert log_in(shared_computer, user.email, environ_base=office).status_code == 302, user.email
+        page = shared_computer.get("/").get_data(as_text=True)
+        shared_computer.post("/deconnexion", data={"csrf_token": csrf_token(page)}, environ_base=office)
+    new_browser = app.test_client()
+    assert FAILURE in log_in(new_browser, volunteer.email, environ_base=office).get_data(as_text=True)
+
+
+def test_a_known_browser_is_still_throttled_on_its_own_failures_and_its_cookie_is_bound(app, make_user):
+    owner, other = make_user(), make_user()
+    browser = app.test_client()
+    assert log_in(browser, owner.email, environ_base={"REMOTE_ADDR": "198.51.100.21"}).status_code == 302
+    page = browser.get("/").get_data(as_text=True)
+    browser.post("/deconnexion", data={"csrf_token": csrf_token(page)})
+    for _ in range(5):
+        log_in(browser, owner.email, "wrong password")
+    assert FAILURE in log_in(browser, owner.email).get_data(as_text=True)  # right password, locked here
+    # The cookie speaks for the accounts that logged in with it, and is signed.
+    for _ in range(5):
+        log_in(app.test_client(), other.email, "wrong password", environ_base={"REMOTE_ADDR": "198.51.100.22"})
+    stranger = app.test_client()
+    stranger.set_cookie("permanence_device", browser.get_cookie("permanence_device").value)
+    assert FAILURE in log_in(stranger, other.email, environ_base={"REMOTE_ADDR": "198.51.100.22"}).get_data(
+        as_text=True)
+    forged = app.test_client()
+    forged.set_cookie("permanence_device", "eyJkZXZpY2UiOiJ4IiwidXNlcnMiOlsxXX0.forged")
+    assert log_in(forged, other.email).status_code == 302  # an unsigned cookie is ignored, not an error
+
+
 def test_logging_out_also_ends_a_copied_session_cookie(app, benevole_client):
     stolen = app.test_client()
     cookie = benevole_client.get_cookie("session")

@@ -83,7 +83,11 @@ class LoginFailure(db.Model):
 
     Counted per (email, address) pair, so that nobody can lock a colleague
     out from elsewhere, and per address, so that one machine cannot try many
-    accounts. Rows are inserted, never incremented: parallel attempts all count.
+    accounts. A browser where the account already logged in carries a device
+    cookie (core/accounts/authentication.py): its failures are counted apart,
+    so that whoever floods an office's shared address does not lock out the
+    volunteers working there. Rows are inserted, never incremented: parallel
+    attempts all count.
     """
 
     __tablename__ = "login_failures"
@@ -92,3 +96,5 @@ class LoginFailure(db.Model):
     email: Mapped[str] = mapped_column(String(254), index=True)
     remote_addr: Mapped[str] = mapped_column(String(45), index=True)
     failed_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    #: The device cookie's random part when the attempt came from a known browser, else None.
+    device: Mapped[str | None] = mapped_column(String(32))

@@ -5,7 +5,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from core.accounts.authentication import authenticate
+from core.accounts.authentication import DEVICE_COOKIE, DEVICE_COOKIE_DAYS, authenticate, device_cookie_value
 from core.accounts.forms import LocaleForm, LoginForm, PasswordForm
 from core.accounts.models import MIN_PASSWORD_LENGTH
 from core.accounts.security import public, safe_next_url
@@ -30,7 +30,8 @@ def login():
         return redirect(url_for("main.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = authenticate(form.email.data, form.password.data, request.remote_addr)
+        user = authenticate(form.email.data, form.password.data, request.remote_addr,
+                            request.cookies.get(DEVICE_COOKIE))
         if user is not None:
             locale = session.get("locale")
             session.clear()  # a fresh session: no fixation
@@ -39,7 +40,11 @@ def login():
                 user.locale = locale
                 db.session.commit()
             login_user(user)
-            return redirect(safe_next_url(request.args.get("next")) or url_for("main.index"))
+            response = redirect(safe_next_url(request.args.get("next")) or url_for("main.index"))
+            response.set_cookie(DEVICE_COOKIE, device_cookie_value(user, request.cookies.get(DEVICE_COOKIE)),
+                                max_age=DEVICE_COOKIE_DAYS * 86400, httponly=True, samesite="Lax",
+                                secure=current_app.config["SESSION_COOKIE_SECURE"])
+            return response
         minutes = current_app.config["LOGIN_LOCK_SECONDS"] // 60
         flash(_("Wrong email address or password. After several failures, wait %(minutes)d minutes "
                 "before trying again.", minutes=minutes), "error")
