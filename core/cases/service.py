@@ -4,12 +4,14 @@ hash chain, verifying the chain, exporting it for a lawyer, tracing access."""
 from __future__ import annotations
 
 import datetime as dt
+import random
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from flask import abort, current_app
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from core.cases.evidence import GENESIS, ChainCheck, EntryRecord, sha256_of, sniff_media_type, verify_chain
@@ -85,11 +87,30 @@ def _store_next_deadline(case: Case, values: tuple) -> None:
         return
     if (case.next_deadline_on, case.next_deadline_kind) == values:
         return
+    set_beside_the_situation(case, changed=False, next_deadline_on=values[0], next_deadline_kind=values[1])
+
+
+def set_beside_the_situation(case: Case, *, changed: bool, only_if: dict | None = None, **values) -> bool:
+    """Write columns that are not the situation the edit form changes (the next
+    deadline, the evidence head, the status) without a new version of the case:
+    the version guards the edit form only, so that a colleague's evidence entry
+    or status change does not make an editor's save "conflict" (issue 13).
+    ``changed``: whether the case's last-change time moves. ``only_if``: the
+    columns' values the row must still have (a compare-and-set); False when it
+    no longer had them and nothing was written."""
     columns = Case.__table__.c
-    db.session.execute(db.update(Case.__table__).where(columns.id == case.id).values(
-        next_deadline_on=values[0], next_deadline_kind=values[1], updated_at=columns.updated_at))
-    set_committed_value(case, "next_deadline_on", values[0])
-    set_committed_value(case, "next_deadline_kind", values[1])
+    statement = db.update(Case.__table__).where(columns.id == case.id)
+    for name, expected in (only_if or {}).items():
+        statement = statement.where(columns[name] == expected)
+    now = utcnow()
+    written = db.session.execute(statement.values(updated_at=now if changed else columns.updated_at, **values))
+    if written.rowcount != 1:
+        return False
+    for name, value in values.items():
+        set_committed_value(case, name, value)
+    if changed:
+        set_committed_value(case, "updated_at", now)
+    return True
 
 
 def catch_up_next_deadlines(today: dt.date) -> None:
@@ -157,18 +178,21 @@ def attachment_path(sha256: str) -> Path:
     return attachments_dir() / sha256[:2] / sha256
 
 
-def _store(upload: Upload) -> str:
+def _store(upload: Upload) -> tuple[str, bool]:
+    """``(sha256, whether this call wrote the file)``: a file already there belongs to an entry
+    already saved (or about to be), and is never removed on this one's behalf."""
     import tempfile
 
     digest = sha256_of(upload.data)
     path = attachment_path(digest)
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # A private temporary name: two uploads of the same file at once both succeed.
-        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{digest[:8]}", delete=False) as temporary:
-            temporary.write(upload.data)
-        Path(temporary.name).replace(path)
-    return digest
+    if path.exists():
+        return digest, False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # A private temporary name: two uploads of the same file at once both succeed.
+    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{digest[:8]}", delete=False) as temporary:
+        temporary.write(upload.data)
+    Path(temporary.name).replace(path)
+    return digest, True
 
 
 def record_of(entry: EvidenceEntry) -> EntryRecord:
@@ -180,39 +204,79 @@ def record_of(entry: EvidenceEntry) -> EntryRecord:
                        previous_hash=entry.previous_hash)
 
 
+class ChainBusy(RuntimeError):
+    """Other entries kept being added to the same case while this one waited:
+    nothing was saved, and the person is asked to send it again."""
+
+
+APPEND_ATTEMPTS = 8
+
+
 def append_entry(case: Case, *, kind: str, occurred_at: dt.datetime, summary: str, by: str,
                  url: str | None = None, reference: str | None = None, result: str | None = None,
                  corrects: EvidenceEntry | None = None, uploads: list[Upload] = ()) -> EvidenceEntry:
     """Add an entry at the end of the case's chain. Two volunteers adding at
-    the same moment both succeed: the second is chained after the first."""
-    hashes = [_store(upload) for upload in uploads]
-    for _attempt in range(3):
-        last = db.session.scalar(db.select(EvidenceEntry).where(EvidenceEntry.case_id == case.id)
-                                 .order_by(EvidenceEntry.sequence.desc()).limit(1))
-        entry = EvidenceEntry(case_id=case.id, sequence=(last.sequence + 1) if last else 1, kind=kind,
-                              occurred_at=occurred_at.replace(microsecond=0),
-                              recorded_at=utcnow().replace(microsecond=0), recorded_by=by,
-                              summary=summary, url=url or None, reference=reference or None, result=result or None,
-                              corrects=corrects, previous_hash=last.entry_hash if last else GENESIS, entry_hash="")
-        for upload, digest in zip(uploads, hashes, strict=True):
-            entry.attachments.append(Attachment(filename=upload.filename, media_type=upload.media_type,
-                                                size=len(upload.data), sha256=digest))
-        entry.entry_hash = record_of(entry).digest()
-        case.evidence_count, case.evidence_head = entry.sequence, entry.entry_hash
-        db.session.add(entry)
-        try:
-            db.session.flush()
-        except IntegrityError:  # another entry took this sequence number: chain after it
+    the same moment both succeed: the case's head is moved by a compare-and-set
+    (``evidence_count`` still what was read), so the second is chained after
+    the first. If it fails for good, nothing is left behind: no row, and no
+    stored file that no row points to (erasure and retention would never find it)."""
+    stored = [_store(upload) for upload in uploads]
+    hashes = [digest for digest, _written in stored]
+    try:
+        for attempt in range(APPEND_ATTEMPTS):
+            entry = _append_once(case, kind, occurred_at, summary, by, url, reference, result, corrects,
+                                 uploads, hashes)
+            if entry is not None:
+                return entry
             db.session.rollback()
+            time.sleep(0.005 * (attempt + 1) * random.random())  # let the other writer finish
             case = db.session.get(Case, case.id)
             if corrects is not None:
                 corrects = db.session.get(EvidenceEntry, corrects.id)
-            continue
-        refresh_deadlines(case)
-        audit("evidence.add", case, f"#{entry.sequence} {kind} {entry.entry_hash}", commit=False)
-        db.session.commit()
-        return entry
-    raise RuntimeError("could not append to the evidence chain")
+        raise ChainBusy(f"case {case.id}: the chain's head kept moving")
+    except BaseException:
+        db.session.rollback()
+        forget_unreferenced_files(digest for digest, written in stored if written)
+        raise
+
+
+def _append_once(case, kind, occurred_at, summary, by, url, reference, result, corrects, uploads, hashes
+                 ) -> EvidenceEntry | None:
+    """One try; None when another entry was added first (the caller rolls back and tries again)."""
+    columns = Case.__table__.c
+    count, head = db.session.execute(db.select(columns.evidence_count, columns.evidence_head)
+                                     .where(columns.id == case.id)).one()
+    entry = EvidenceEntry(case_id=case.id, sequence=count + 1, kind=kind,
+                          occurred_at=occurred_at.replace(microsecond=0),
+                          recorded_at=utcnow().replace(microsecond=0), recorded_by=by,
+                          summary=summary, url=url or None, reference=reference or None, result=result or None,
+                          corrects=corrects, previous_hash=head or GENESIS, entry_hash="")
+    for upload, digest in zip(uploads, hashes, strict=True):
+        entry.attachments.append(Attachment(filename=upload.filename, media_type=upload.media_type,
+                                            size=len(upload.data), sha256=digest))
+    entry.entry_hash = record_of(entry).digest()
+    try:
+        # The head first: from here on this transaction holds the case's row until it commits.
+        if not set_beside_the_situation(case, changed=True, only_if={"evidence_count": count},
+                                        evidence_count=entry.sequence, evidence_head=entry.entry_hash):
+            return None
+        db.session.add(entry)
+        db.session.flush()
+    except (IntegrityError, OperationalError) as error:  # taken sequence; SQLite: "database is locked"
+        if isinstance(error, OperationalError) and "locked" not in str(error):
+            raise
+        return None
+    refresh_deadlines(case)
+    audit("evidence.add", case, f"#{entry.sequence} {kind} {entry.entry_hash}", commit=False)
+    db.session.commit()
+    return entry
+
+
+def forget_unreferenced_files(hashes) -> None:
+    """Files this failed entry wrote: removed, unless an attachment row points to one by now."""
+    for digest in set(hashes):
+        if db.session.scalar(db.select(Attachment.id).where(Attachment.sha256 == digest).limit(1)) is None:
+            attachment_path(digest).unlink(missing_ok=True)
 
 
 def verify_case(case: Case) -> ChainCheck:

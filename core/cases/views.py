@@ -216,11 +216,17 @@ def add_entry(case_id):
         corrects = db.session.get(EvidenceEntry, int(form.corrects.data))
         if corrects is None or corrects.case_id != case.id:
             abort(400)
-    entry = service.append_entry(case, kind=form.kind.data, occurred_at=to_utc(form.occurred_at.data),
-                                 summary=form.summary.data, by=current_user.email, url=form.url.data,
-                                 reference=form.reference.data,
-                                 result=form.result.data if form.kind.data in ATTEMPT_KINDS else None,
-                                 corrects=corrects, uploads=uploads)
+    try:
+        entry = service.append_entry(case, kind=form.kind.data, occurred_at=to_utc(form.occurred_at.data),
+                                     summary=form.summary.data, by=current_user.email, url=form.url.data,
+                                     reference=form.reference.data,
+                                     result=form.result.data if form.kind.data in ATTEMPT_KINDS else None,
+                                     corrects=corrects, uploads=uploads)
+    except service.ChainBusy:
+        form.summary.errors = list(form.summary.errors) + [_(
+            "Colleagues were adding to this log at the same moment and this entry could not be saved. What you "
+            "typed is below: send it again (and choose the files again).")]
+        return show(case_id, entry_form=form, status=409)
     flash(_("Entry #%(sequence)d added to the log.", sequence=entry.sequence), "success")
     return redirect(url_for("cases.show", case_id=case.id, _anchor="journal"))
 
@@ -271,9 +277,11 @@ def update_status(case_id):
     case = service.get_case(case_id)
     form = StatusForm(prefix="status").fill_choices()
     if form.validate_on_submit():
-        case.status = form.status.data
-        case.closed_at = utcnow() if case.status == CaseStatus.CLOSED.value else None
-        case.assigned_to_id = int(form.assigned_to.data) if form.assigned_to.data else None
+        # Not the situation a colleague may be editing: no new version (service.set_beside_the_situation).
+        service.set_beside_the_situation(
+            case, changed=True, status=form.status.data,
+            closed_at=utcnow() if form.status.data == CaseStatus.CLOSED.value else None,
+            assigned_to_id=int(form.assigned_to.data) if form.assigned_to.data else None)
         service.refresh_deadlines(case)
         audit("case.status", case, f"{case.status} → {case.assigned_to_id or '-'}", commit=False)
         db.session.commit()

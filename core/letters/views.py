@@ -99,6 +99,10 @@ def prepare(case_id, slug):
                 except PdfEngineError as error:
                     flash(_("The PDF could not be generated: %(error)s", error=str(error)), "error")
                     stage, status = "review", 503
+                except service.ChainBusy:
+                    flash(_("Colleagues were adding to this case's log at the same moment: the letter was not "
+                            "generated. Your text is below: generate it again."), "error")
+                    stage, status = "review", 409
                 else:
                     flash(_("“%(title)s” generated and added to the evidence log.", title=spec.title), "success")
                     return redirect(url_for("letters.index", case_id=case.id, _anchor=f"courrier-{letter.id}"))

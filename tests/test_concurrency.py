@@ -1,0 +1,97 @@
+"""Many volunteers writing to one case at the same moment, on the real
+database (SQLite by default, PostgreSQL in CI): every entry and letter
+reported saved is stored exactly once, no stored file is left without its
+row, the chain verifies, and an editor of the situation is not told that
+someone else saved it when only evidence and status changed (issue 13)."""
+import html
+import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from core.accounts.models import Role
+from core.cases.models import Attachment, Case, EvidenceEntry
+from core.cases.service import attachment_path, verify_case
+from core.letters.compose import TODO_PATTERN
+from core.letters.models import Letter
+from core.web.extensions import db
+from tests.conftest import csrf_token, log_in
+from tests.test_cases import PNG, add_entry, case_id, create_case, token
+
+WRITERS, ENTRIES_EACH = 6, 3
+
+
+def _stored_files(app) -> set[str]:
+    with app.app_context():
+        folder = attachment_path("0" * 64).parent.parent
+    return {path.name for path in folder.rglob("*") if path.is_file() and len(path.name) == 64}
+
+
+def _email_letter(client, case):
+    url = f"/dossiers/{case}/courriers/demande-rdv-pan"
+    review = client.post(url, data={"csrf_token": token(client, url), "prepare": "1"}).get_data(as_text=True)
+    body = re.search(r'<textarea[^>]*name="body"[^>]*>(.*?)</textarea>', review, re.S).group(1)
+    return client.post(url, data={"csrf_token": csrf_token(review), "generate": "1", "subject": "URGENT : RDV",
+                                  "body": TODO_PATTERN.sub("problème technique", html.unescape(body))})
+
+
+def test_many_volunteers_adding_entries_and_letters_to_one_case_lose_nothing(app, make_user, tmp_path):
+    owner = app.test_client()
+    log_in(owner, make_user(Role.BENEVOLE).email)
+    case = case_id(create_case(owner, anef_request_number="1401202411040000"))
+    clients = []
+    for _ in range(WRITERS):
+        client = app.test_client()
+        log_in(client, make_user(Role.BENEVOLE).email)
+        clients.append(client)
+    start = threading.Barrier(WRITERS)
+    before = _stored_files(app)
+
+    def write(number):
+        client = clients[number]
+        start.wait()
+        saved, letters = [], 0
+        for turn in range(ENTRIES_EACH):
+            summary = f"Capture {number}-{turn}"
+            picture = PNG + f"{number}-{turn}".encode()  # a distinct file each time
+            response = add_entry(client, case, files=[(f"capture-{number}-{turn}.png", picture)], summary=summary)
+            assert response.status_code in (302, 409), (response.status_code, response.get_data(as_text=True)[-500:])
+            if response.status_code == 302:
+                saved.append(summary)
+        if number % 2 == 0:
+            response = _email_letter(client, case)
+            assert response.status_code in (302, 409), response.status_code
+            letters += response.status_code == 302
+        return saved, letters
+
+    with ThreadPoolExecutor(WRITERS) as pool:
+        results = list(pool.map(write, range(WRITERS)))
+    reported = [summary for saved, _ in results for summary in saved]
+    letters = sum(count for _, count in results)
+    assert len(reported) >= WRITERS  # most are saved; a 409 asks to send again, it does not lose silently
+
+    with app.app_context():
+        stored = db.session.scalars(db.select(EvidenceEntry.summary).where(EvidenceEntry.case_id == case)).all()
+        assert sorted(s for s in stored if s.startswith("Capture")) == sorted(reported)  # each exactly once
+        assert db.session.scalar(db.select(db.func.count(Letter.id)).where(Letter.case_id == case)) == letters
+        check = verify_case(db.session.get(Case, case))
+        assert check.ok, check
+        referenced = set(db.session.scalars(db.select(Attachment.sha256)).all())
+    assert _stored_files(app) - before <= referenced  # no stored file without its row
+
+
+def test_evidence_and_status_changes_do_not_make_an_editors_save_conflict(app, benevole_client, coordinator):
+    case = case_id(create_case(benevole_client, person_name="Amina Benali"))
+    edit_page = benevole_client.get(f"/dossiers/{case}/modifier").get_data(as_text=True)
+    assert add_entry(coordinator, case, summary="Entre-temps").status_code == 302
+    page = coordinator.get(f"/dossiers/{case}").get_data(as_text=True)
+    coordinator.post(f"/dossiers/{case}/statut", data={
+        "status-csrf_token": re.search(r'name="status-csrf_token" type="hidden" value="([^"]+)"', page).group(1),
+        "status-status": "waiting", "status-assigned_to": ""})
+    form = dict(re.findall(r'<input[^>]*name="([a-z_]+)"[^>]*value="([^"]*)"', edit_page))
+    form.update({"person_name": "Amina Benali-Haddad", "demarche": "conjoint-de-francais", "kind": "renewal",
+                 "departement": "14", "csrf_token": csrf_token(edit_page)})
+    response = benevole_client.post(f"/dossiers/{case}/modifier", data=form)
+    assert response.status_code == 302, re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))[-800:]
+    with app.app_context():
+        saved = db.session.get(Case, case)
+        assert (saved.person_name, saved.status) == ("Amina Benali-Haddad", "waiting")
