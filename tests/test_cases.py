@@ -106,6 +106,17 @@ def test_a_renamed_executable_is_refused_and_the_rest_of_the_form_is_kept(app, b
         assert db.session.scalar(db.select(db.func.count(EvidenceEntry.id))) == 0
 
 
+def test_one_refused_file_of_three_says_the_two_others_were_not_added_either(app, benevole_client, case):
+    response = add_entry(benevole_client, case, files=[("ecran-1.png", PNG), ("virus.png", b"MZ" + b"\x00" * 100),
+                                                       ("ecran-2.png", PNG + b"2")], summary="Trois captures")
+    page = response.get_data(as_text=True).replace("&nbsp;", " ")
+    assert response.status_code == 400
+    assert "« virus.png »" in page
+    assert "Rien n’a été enregistré : ces fichiers n’ont donc pas été ajoutés non plus : ecran-1.png, ecran-2.png" in page
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(EvidenceEntry.id))) == 0
+
+
 def test_an_11_mb_file_is_refused_with_a_clear_message(benevole_client, case):
     big = PNG + b"\x00" * (11 * 1024 * 1024)
     response = add_entry(benevole_client, case, files=[("grande.png", big)], summary="Garder ce texte")

@@ -209,6 +209,12 @@ def add_entry(case_id):
         except service.UploadError as error:
             refused.append(messages.describe_upload_error(error))
     if refused:
+        # One entry is one set of pieces: it is saved whole or not at all, and the page says so.
+        if uploads:
+            refused.append(_("Nothing was saved, so these files were not added either: %(names)s. Choose them "
+                             "again with the others corrected.", names=", ".join(u.filename for u in uploads)))
+        else:
+            refused.append(_("Nothing was saved. What you typed is kept below."))
         form.files.errors = list(form.files.errors) + refused
         return show(case_id, entry_form=form, status=400)
     corrects = None
