@@ -59,3 +59,16 @@ def test_a_page_with_a_persons_data_is_not_kept_framed_or_leaked_by_the_browser(
         assert anonymous.headers["Cache-Control"] == "no-store", anonymous.request.path
     style = client.get("/static/permanence.css")
     assert "no-store" not in style.headers.get("Cache-Control", "")
+
+
+def test_any_command_on_a_database_not_yet_built_says_what_to_run(tmp_path):
+    from core import create_app
+    from tests.conftest import app_config
+
+    app = create_app(app_config(f"sqlite:///{tmp_path / 'new.sqlite3'}"))
+    for command in (["plugins", "list"], ["users", "list"], ["cases", "verify"], ["cases", "refresh-deadlines"],
+                    ["retention", "run", "--dry-run"]):
+        result = app.test_cli_runner().invoke(args=command)
+        assert result.exit_code == 1, (command, result.output)
+        assert "Lancez d’abord : flask --app core db upgrade" in result.output, (command, result.output)
+        assert "Traceback" not in result.output and "sqlalche" not in result.output

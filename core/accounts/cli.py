@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import click
-from flask.cli import AppGroup
 from flask_babel import gettext as _
 
 from core.accounts.models import MIN_PASSWORD_LENGTH, Role, User
+from core.web.cli import CommandGroup
 from core.web.extensions import db
 
-users_cli = AppGroup("users", help="Manage the intranet's accounts.")
+users_cli = CommandGroup("users", help="Manage the intranet's accounts.")
 
 
 @users_cli.command("create")

@@ -3,15 +3,15 @@ from __future__ import annotations
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
 from flask_babel import gettext as _
 
 from core.accounts.models import Role, User
+from core.web.cli import CommandGroup
 from core.web.extensions import db
 
-demo_cli = AppGroup("demo", help="Demo data for a first look (never in production).")
-cases_cli = AppGroup("cases", help="Case files: verify evidence logs, refresh deadlines.")
-retention_cli = AppGroup("retention", help="Delete the personal data of cases closed long ago.")
+demo_cli = CommandGroup("demo", help="Demo data for a first look (never in production).")
+cases_cli = CommandGroup("cases", help="Case files: verify evidence logs, refresh deadlines.")
+retention_cli = CommandGroup("retention", help="Delete the personal data of cases closed long ago.")
 
 
 #: Demo accounts: printed by `make run`, refused in production.

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import click
-from flask.cli import AppGroup
 from flask_babel import gettext as _
 
 from core.plugins.conformance import check_plugin
@@ -10,9 +9,10 @@ from core.plugins.facts import schema_text
 from core.plugins.registry import DuplicateClaimError
 from core.plugins.state import PluginStateError, disabled_by_configuration, enabled_names, registry, set_enabled
 from core.web.audit import audit
+from core.web.cli import CommandGroup
 from core.web.messages import describe_plugin_error
 
-plugins_cli = AppGroup("plugins", help="List, enable, disable and check département plugins.")
+plugins_cli = CommandGroup("plugins", help="List, enable, disable and check département plugins.")
 
 
 @plugins_cli.command("list")

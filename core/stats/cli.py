@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
 
-stats_cli = AppGroup("stats", help="Statistics exports of several instances.")
+from core.web.cli import CommandGroup
+
+stats_cli = CommandGroup("stats", help="Statistics exports of several instances.")
 
 
 @stats_cli.command("merge")
