@@ -35,7 +35,7 @@ def create_app(config: dict | None = None) -> Flask:
     from core.main import privacy
     from core.main import views as main
     from core.plugins.cli import plugins_cli
-    from core.plugins.registry import PluginRegistry
+    from core.plugins.registry import PluginError, PluginRegistry
     from core.plugins.state import check_startup_claims
     from core.rules import load_rules
     from core.stats import views as stats
@@ -71,8 +71,12 @@ def create_app(config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale)
     install_template_gettext(app.jinja_env)
     app.extensions["permanence.rules"] = load_rules()  # a malformed rule stops the start here
-    app.extensions["permanence.registry"] = PluginRegistry(skip=app.config["DISABLED_PLUGINS"])
-    check_startup_claims(app)
+    try:
+        app.extensions["permanence.registry"] = PluginRegistry(skip=app.config["DISABLED_PLUGINS"])
+        check_startup_claims(app)
+    except PluginError as error:
+        _stop_plainly_on_the_command_line(error)
+        raise
 
     security.init_app(app)  # before CSRF: anonymous requests go to the login page first
     csrf.init_app(app)
@@ -85,6 +89,15 @@ def create_app(config: dict | None = None) -> Flask:
         app.cli.add_command(group)
     _template_helpers(app)
     return app
+
+
+def _stop_plainly_on_the_command_line(error: Exception) -> None:
+    """``flask --app core …`` with a broken plugin: what is wrong with each, in a few lines, not a
+    traceback (a server's log keeps the traceback)."""
+    import click
+
+    if click.get_current_context(silent=True) is not None:
+        raise click.ClickException(str(error)) from None
 
 
 def _template_helpers(app: Flask) -> None:

@@ -115,3 +115,38 @@ def test_a_plugin_written_for_the_former_layout_still_loads_and_is_told_to_move(
             if hasattr(new, name) and name in vars(module):
                 assert getattr(module, name) is getattr(new, name)
     assert importlib.import_module("core.plugin_kit").DeclarativePlugin is core.plugins.kit.DeclarativePlugin
+
+
+def test_every_mistake_of_every_plugin_is_said_at_once_on_the_command_line_without_a_traceback(
+        install_plugin, db_url):
+    import subprocess
+    import sys
+
+    from core import PROJECT_ROOT
+    from tests.conftest import yaml_plugin_source
+
+    install_plugin("premier", yaml_plugin_source(), files={"facts.yaml": """
+        departements:
+          - {code: "76", name: Seine-Maritime, prefecture_seat: Rouen, source: "INSEE COG", checked_on: 2026-13-01}
+        tribunals:
+          - {name: "Tribunal administratif de Rouen", source: "", checked_on: 2026-11-22}
+    """})
+    module = install_plugin("second", yaml_plugin_source(), files={"facts.yaml": """
+        resources:
+          - {name: "Permanence", kind: inconnu, source: "x", checked_on: 2026-11-22}
+          - {name: "Ligne d'écoute", kind: autre, source: "x", checked_on: 2026-11-22}
+    """})
+    folder = str(PROJECT_ROOT / "tests")  # where install_plugin's packages live: next to the module
+    paths = [p for p in sys.path if p and "pytest-of" in p]
+    result = subprocess.run([sys.executable, "-m", "flask", "--app", "core", "plugins", "list"], cwd=PROJECT_ROOT,
+                            capture_output=True, text=True, env={**__import__("os").environ, "DATABASE_URL": db_url,
+                                                                 "PYTHONPATH": ":".join(paths + [folder])})
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "plugin 'premier' cannot be loaded" in result.stderr and "plugin 'second' cannot be loaded" in result.stderr
+    # Within one file too, every entry in error: the first resource's kind, the second's.
+    assert "resources[0] (Permanence): kind must be one of" in result.stderr
+    assert "resources[1] (Ligne d'écoute): kind must be one of" in result.stderr
+    assert "PERMANENCE_DISABLED_PLUGINS=premier,second" in result.stderr or \
+        "PERMANENCE_DISABLED_PLUGINS=second,premier" in result.stderr
+    assert module  # installed for real, found through its entry point

@@ -37,6 +37,18 @@ class PluginLoadError(PluginError):
                          f"(to start without it: PERMANENCE_DISABLED_PLUGINS={name})")
 
 
+class PluginLoadErrors(PluginLoadError):
+    """Several plugins cannot be loaded: every one is said at once, so that a
+    contributor fixes them all in one go rather than one start at a time."""
+
+    def __init__(self, errors: list[PluginLoadError]):
+        self.errors = errors
+        names = ",".join(error.name for error in errors)
+        PluginError.__init__(self, "\n".join(f"plugin '{error.name}' cannot be loaded: {error.detail}" for error in errors)
+                             + f"\n(to start without them: PERMANENCE_DISABLED_PLUGINS={names})")
+        self.name, self.detail = names, "; ".join(error.detail for error in errors)
+
+
 class DuplicateClaimError(PluginError):
     """Two enabled plugins say they cover the same département."""
 
@@ -101,25 +113,37 @@ class PluginRegistry:
         skip = frozenset(skip) - {NATIONAL}
         #: Installed plugins left unloaded by configuration.
         self.skipped: list[str] = []
+        errors: list[PluginLoadError] = []
         for entry_point in (discover_entry_points() if entry_points is None else entry_points):
             if entry_point.name in skip:
                 self.skipped.append(entry_point.name)
                 continue
-            if entry_point.name in self._objects:
-                raise PluginLoadError(entry_point.name, "another installed package already uses this name")
             try:
-                plugin = entry_point.load()
-            except Exception as exc:  # any import error of third-party code
-                raise PluginLoadError(entry_point.name, f"{entry_point.value}: {type(exc).__name__}: {exc}") from exc
-            dist = getattr(entry_point, "dist", None)
-            self._register(entry_point.name, plugin,
-                           version=dist.version if dist else "?",
-                           distribution=dist.metadata["Name"] if dist else "?",
-                           entry_point=entry_point.value)
+                self._load(entry_point)
+            except PluginLoadError as error:  # the others are still read, and said together
+                errors.append(error)
+        if not errors:
+            try:
+                self._pm.check_pending()
+            except pluggy.PluginValidationError as exc:
+                errors.append(PluginLoadError(self._pm.get_name(exc.plugin) or "?", str(exc)))
+        if len(errors) == 1:
+            raise errors[0]
+        if errors:
+            raise PluginLoadErrors(errors)
+
+    def _load(self, entry_point) -> None:
+        if entry_point.name in self._objects:
+            raise PluginLoadError(entry_point.name, "another installed package already uses this name")
         try:
-            self._pm.check_pending()
-        except pluggy.PluginValidationError as exc:
-            raise PluginLoadError(self._pm.get_name(exc.plugin) or "?", str(exc)) from exc
+            plugin = entry_point.load()
+        except Exception as exc:  # any import error of third-party code
+            raise PluginLoadError(entry_point.name, f"{entry_point.value}: {type(exc).__name__}: {exc}") from exc
+        dist = getattr(entry_point, "dist", None)
+        self._register(entry_point.name, plugin,
+                       version=dist.version if dist else "?",
+                       distribution=dist.metadata["Name"] if dist else "?",
+                       entry_point=entry_point.value)
 
     def _register(self, name, plugin, *, version, distribution, entry_point, always_enabled=False):
         try:

@@ -141,18 +141,28 @@ def describe_errors(exc: ValidationError) -> str:
 
 def located_errors(exc: ValidationError, document: Mapping, path, label_keys=("name", "code", "label", "slug"),
                    depth: int = 2) -> str:
-    """The errors of the first faulty entry, prefixed with the file, the
-    section, the index and the entry's label (``facts.yaml: pan_vectors[0]
-    (PAN de Nice): invalid phone number '04 93 72 20'``). ``depth``: how many
-    levels lead to an entry (2 for a list section, 3 for ``ladders.anef[0]``)."""
+    """The errors of every faulty entry, one line each, prefixed with the file,
+    the section, the index and the entry's label (``facts.yaml: pan_vectors[0]
+    (PAN de Nice): invalid phone number '04 93 72 20'``), so that a contributor
+    fixes them all in one go. ``depth``: how many levels lead to an entry (2 for
+    a list section, 3 for ``ladders.anef[0]``)."""
     errors = exc.errors()
-    first = tuple(errors[0]["loc"])
-    if len(first) == 1:  # the section itself
-        return f"{path}: {_section_problem(errors[0], document)}"
-    if "[key]" in first:
-        return f"{path}: {describe_error(errors[0])}"
-    depth = min(depth, len(first))
-    key = first[:depth]
+    lines = []
+    for loc in dict.fromkeys(tuple(error["loc"]) for error in errors):
+        if len(loc) == 1:  # the section itself
+            lines.append(f"{path}: {_section_problem(next(e for e in errors if tuple(e['loc']) == loc), document)}")
+        elif "[key]" in loc:
+            lines.append(f"{path}: {describe_error(next(e for e in errors if tuple(e['loc']) == loc))}")
+        else:
+            key = loc[:min(depth, len(loc))]
+            line = _entry_errors(errors, key, document, path, label_keys, depth)
+            if line not in lines:
+                lines.append(line)
+    return "\n".join(dict.fromkeys(lines))
+
+
+def _entry_errors(errors, key: tuple, document: Mapping, path, label_keys, depth: int) -> str:
+    depth = len(key)
     entry_errors = [dict(e, loc=e["loc"][depth:]) for e in errors if tuple(e["loc"][:depth]) == key]
     where, entry = f"{path}: {key[0]}", document
     for level, part in enumerate(key):
