@@ -154,14 +154,11 @@ def located_errors(exc: ValidationError, document: Mapping, path, label_keys=("n
         elif "[key]" in loc:
             lines.append(f"{path}: {describe_error(next(e for e in errors if tuple(e['loc']) == loc))}")
         else:
-            key = loc[:min(depth, len(loc))]
-            line = _entry_errors(errors, key, document, path, label_keys, depth)
-            if line not in lines:
-                lines.append(line)
-    return "\n".join(dict.fromkeys(lines))
+            lines.append(_entry_errors(errors, loc[:min(depth, len(loc))], document, path, label_keys))
+    return "\n".join(dict.fromkeys(lines))  # an entry with several errors: one line, said once
 
 
-def _entry_errors(errors, key: tuple, document: Mapping, path, label_keys, depth: int) -> str:
+def _entry_errors(errors, key: tuple, document: Mapping, path, label_keys) -> str:
     depth = len(key)
     entry_errors = [dict(e, loc=e["loc"][depth:]) for e in errors if tuple(e["loc"][:depth]) == key]
     where, entry = f"{path}: {key[0]}", document
