@@ -212,7 +212,7 @@ def add_entry(case_id):
         # One entry is one set of pieces: it is saved whole or not at all, and the page says so.
         if uploads:
             refused.append(_("Nothing was saved, so these files were not added either: %(names)s. Choose them "
-                             "again with the others corrected.", names=", ".join(u.filename for u in uploads)))
+                             "again, replacing the refused ones.", names=", ".join(u.filename for u in uploads)))
         else:
             refused.append(_("Nothing was saved. What you typed is kept below."))
         form.files.errors = list(form.files.errors) + refused
