@@ -126,6 +126,31 @@ def login(base_url: str, email: str, password: str) -> str:
     return "; ".join(f"{cookie.name}={cookie.value}" for cookie in jar)
 
 
+def search(base_url: str, cookie: str, text: str) -> tuple[str, str]:
+    """The list's search box, sent as a browser does (in the body; the text stays in the session):
+    returns the Cookie header that now holds it and the list's path."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), _NoRedirect)
+    cookies = dict(part.split("=", 1) for part in cookie.split("; "))
+
+    def header() -> dict:  # what the server has set since (the CSRF token's session) over what was sent
+        cookies.update({cookie.name: cookie.value for cookie in jar})
+        return {"Cookie": "; ".join(f"{name}={value}" for name, value in cookies.items())}
+
+    page = opener.open(urllib.request.Request(base_url + "/dossiers", headers=header()), timeout=30)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.read().decode())
+    form = urllib.parse.urlencode({"csrf_token": token.group(1), "q": text}).encode()
+    try:
+        opener.open(urllib.request.Request(base_url + "/dossiers/recherche", data=form, headers=header()), timeout=30)
+    except urllib.error.HTTPError as answer:
+        if answer.code != 303:
+            raise RuntimeError(f"search refused (HTTP {answer.code})") from None
+        location = urllib.parse.urlsplit(answer.headers["Location"])
+    else:
+        raise RuntimeError("search answered without sending to the list")
+    return header()["Cookie"], location.path + "?" + location.query
+
+
 def fetch(url: str, *, cookie: str = "", data: bytes | None = None,
           content_type: str | None = None, timeout: float = 120) -> tuple[int, bytes, float, str]:
     """One request without following redirects: (status, body, seconds, Location)."""

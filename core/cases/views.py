@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import to_utc
 from flask_login import current_user
@@ -38,10 +50,17 @@ def _covered():
 
 # --- the list ------------------------------------------------------------------------
 
+#: The list's filters, kept in its address (a search's text is not: see ``search_cases``).
+LIST_FILTERS = ("departement", "demarche", "status", "sort", "mine")
+SEARCH_KEY = "case_search"
+
+
 @bp.route("")
 def index():
+    if "q" in request.args:  # an address from before: its text moves out of the address at once
+        return _search_redirect(request.args.get("q", ""), request.args)
     query = db.select(Case)
-    q = (request.args.get("q") or "").strip()[:120]
+    q = session.get(SEARCH_KEY, "") if request.args.get("recherche") else ""
     if q:
         query = query.where(search.matching(q, db.session.get_bind().dialect.name))
     for name in ("departement", "demarche", "status"):
@@ -65,6 +84,23 @@ def index():
     rules = current_app.extensions["permanence.rules"]
     return render_template("cases/index.html", pagination=pagination, q=q, rules=rules, today=today,
                            messages=messages, covered=_covered())
+
+
+@bp.post("/recherche")
+def search_cases():
+    """The search box is sent in the body and kept in the session: a person's name or AGDREF
+    number never appears in an address, so never in an access log or the browser's history."""
+    return _search_redirect(request.form.get("q", ""), request.form)
+
+
+def _search_redirect(text: str, values):
+    text = " ".join(text.split())[:120]
+    if text:
+        session[SEARCH_KEY] = text
+    else:
+        session.pop(SEARCH_KEY, None)
+    kept = {name: values.get(name) for name in LIST_FILTERS if values.get(name)}
+    return redirect(url_for("cases.index", recherche=1 if text else None, **kept), 303)
 
 
 # --- creation and edition ------------------------------------------------------------
