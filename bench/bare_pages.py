@@ -16,7 +16,7 @@ from types import SimpleNamespace
 
 from flask import render_template
 
-ROWS = 20  # PAGE_SIZE in core/cases/views.py, SHOWN in core/main/views.py
+ROWS = 20  # PAGE_SIZE in core/cases/listing.py, SHOWN in core/main/views.py
 
 
 class _Volunteer(SimpleNamespace):

@@ -27,7 +27,7 @@ def create_app(config: dict | None = None) -> Flask:
     from core.admin import views as admin
     from core.api import views as api
     from core.assessment import views as assessment
-    from core.cases import calendar
+    from core.cases import calendar, timestamps
     from core.cases import views as cases
     from core.cases.cli import cases_cli, demo_cli, retention_cli
     from core.departements import views as departements
@@ -41,7 +41,7 @@ def create_app(config: dict | None = None) -> Flask:
     from core.stats import views as stats
     from core.stats.cli import stats_cli
     from core.web import errors, headers
-    from core.web.config import check_production_safety, from_environment, normalise_database_url
+    from core.web.config import ConfigurationError, check_production_safety, from_environment, normalise_database_url
     from core.web.extensions import babel, csrf, db, init_migrations
     from core.web.i18n import install_template_gettext, select_locale
 
@@ -61,6 +61,10 @@ def create_app(config: dict | None = None) -> Flask:
             or f"sqlite:///{Path(app.instance_path) / 'permanence.sqlite3'}")
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(PROJECT_ROOT / "translations"))
     check_production_safety(app.config)
+    try:
+        app.extensions["permanence.tsa"] = timestamps.configured_authority(app.config)
+    except ValueError as error:
+        raise ConfigurationError(str(error)) from None
     if app.config["PROXY_COUNT"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
         count = app.config["PROXY_COUNT"]

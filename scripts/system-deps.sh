@@ -7,9 +7,10 @@
 #   fonts-dejavu-core                the fonts the PDFs use
 #   wkhtmltopdf                      the second PDF engine (PDF_ENGINE=wkhtmltopdf), tested too
 #   wrk                              the HTTP load of `make bench` (bench/load.py)
+#   openssl                          RFC 3161 timestamps of the evidence logs (core/cases/timestamps.py)
 # Usage: scripts/system-deps.sh [extra-package ...]   (CI adds postgresql)
 set -euo pipefail
-packages=(chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core wkhtmltopdf wrk "$@")
+packages=(chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core wkhtmltopdf wrk openssl "$@")
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

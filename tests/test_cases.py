@@ -219,6 +219,16 @@ def test_deleting_the_last_entry_is_detected(app, benevole_client, case):
     assert result.exit_code != 0 and "des entrées enregistrées à la fin du journal manquent" in result.output
 
 
+def test_deleting_an_entry_from_the_middle_names_that_entry(app, benevole_client, case):
+    for text in ("un", "deux", "trois"):
+        add_entry(benevole_client, case, summary=text)
+    with app.app_context():
+        db.session.execute(db.delete(EvidenceEntry).where(EvidenceEntry.case_id == case, EvidenceEntry.sequence == 2))
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["cases", "verify", f"D-{case:05d}"])
+    assert result.exit_code != 0 and "entrée n° 2 – elle a été supprimée du journal" in result.output
+
+
 def test_huge_ids_and_hostile_search_text_are_refused_cleanly(benevole_client):
     assert benevole_client.get("/dossiers/99999999999999999999").status_code == 404
     assert benevole_client.get("/dossiers?page=99999999999999999999").status_code == 200

@@ -34,10 +34,18 @@ def test_changing_an_entry_after_the_fact_names_it():
     assert (check.ok, check.broken_sequence, check.reason) == (False, 2, "entry-changed")
 
 
-def test_removing_an_entry_breaks_the_chain_where_it_was():
+def test_removing_an_entry_from_the_middle_names_the_entry_removed():
     records = chain("un", "deux", "trois")
-    check = verify_chain([records[0], records[2]])
-    assert (check.ok, check.broken_sequence, check.reason) == (False, 3, "chain-broken")
+    check = verify_chain([records[0], records[2]], head=(3, records[2][1]))
+    assert (check.ok, check.broken_sequence, check.reason) == (False, 2, "entry-missing")
+
+
+def test_renumbering_the_entries_after_a_removal_still_breaks_the_chain_there():
+    records = chain("un", "deux", "trois")
+    third, stored = records[2]
+    renumbered = (EntryRecord(**{**third.__dict__, "sequence": 2}), stored)
+    check = verify_chain([records[0], renumbered], head=(2, stored))
+    assert (check.ok, check.broken_sequence, check.reason) == (False, 2, "chain-broken")
 
 
 def test_the_hash_covers_the_attachments_and_their_names():
@@ -50,7 +58,7 @@ def test_the_hash_covers_the_attachments_and_their_names():
 def test_removing_the_last_entries_is_detected_with_the_recorded_head():
     records = chain("un", "deux", "trois")
     check = verify_chain(records[:2], head=(3, records[2][1]))
-    assert (check.ok, check.reason) == (False, "entries-missing")
+    assert (check.ok, check.broken_sequence, check.reason) == (False, 3, "entries-missing")
     assert verify_chain(records, head=(3, records[2][1])).ok
 
 

@@ -209,6 +209,31 @@ def test_an_email_comes_as_an_eml_and_a_mailto_link(app, benevole_client):
     assert message["To"] == "pref-etrangers@calvados.gouv.fr" and message["Subject"] == "URGENT : API"
 
 
+def test_a_stored_letter_rewritten_or_deleted_afterwards_is_caught_by_the_logs_verification(app, benevole_client):
+    """The letter's text as sent is covered by its entry's hash, like its file (issue 13, item 12)."""
+    case = case_id(create_case(benevole_client, anef_request_number="1401202411040000"))
+    review = prepare(benevole_client, case, "demande-rdv-pan").get_data(as_text=True)
+    body = re.search(r'<textarea[^>]*name="body"[^>]*>(.*?)</textarea>', review, re.S).group(1)
+    import html as html_module
+    benevole_client.post(f"/dossiers/{case}/courriers/demande-rdv-pan", data={
+        "csrf_token": csrf_token(review), "generate": "1", "subject": "URGENT : RDV",
+        "body": L.TODO_PATTERN.sub("problème technique", html_module.unescape(body))})
+
+    def verified():
+        return app.test_cli_runner().invoke(args=["cases", "verify", f"D-{case:05d}"])
+
+    assert verified().exit_code == 0
+    with app.app_context():
+        db.session.execute(db.update(Letter).where(Letter.case_id == case).values(body="Rien d'urgent."))
+        db.session.commit()
+    result = verified()
+    assert result.exit_code != 0 and "entrée n° 1 – le texte de son courrier a été modifié" in result.output
+    with app.app_context():
+        db.session.execute(db.delete(Letter).where(Letter.case_id == case))
+        db.session.commit()
+    assert "entrée n° 1 – son courrier a été supprimé" in verified().output
+
+
 def test_the_calvados_plugin_letter_is_offered_and_fills_in(app, benevole_client):
     case = case_id(create_case(benevole_client))
     page = prepare(benevole_client, case, "calvados-urgent-api").get_data(as_text=True)

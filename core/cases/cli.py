@@ -90,6 +90,34 @@ def cases_refresh_deadlines():
     click.echo(_("%(count)d case(s) refreshed.", count=count))
 
 
+@cases_cli.command("timestamp")
+def cases_timestamp():
+    """Have the timestamping authority sign the last entry of every log not yet covered (run nightly:
+    it catches up what the authority could not answer when the entries were added)."""
+    from core.cases.models import Case, EvidenceTimestamp
+    from core.cases.service import stamp_unstamped, timestamp_authority
+
+    if timestamp_authority() is None:
+        raise click.ClickException(_("No timestamping authority is configured (PERMANENCE_TSA_URL)."))
+    latest = (db.select(EvidenceTimestamp.case_id, db.func.max(EvidenceTimestamp.sequence).label("sequence"))
+              .group_by(EvidenceTimestamp.case_id).subquery())
+    waiting = db.session.scalars(
+        db.select(Case).outerjoin(latest, latest.c.case_id == Case.id)
+        .where(Case.evidence_count > db.func.coalesce(latest.c.sequence, 0)).order_by(Case.id)).all()
+    outcomes = {"stamped": 0, "broken": 0, "failed": 0}
+    for case in waiting:
+        outcome = stamp_unstamped(case)
+        if outcome in outcomes:
+            outcomes[outcome] += 1
+        if outcome == "broken":
+            click.echo(_("%(reference)s: its log does not verify; not timestamped "
+                         "(flask --app core cases verify %(reference)s).", reference=case.reference), err=True)
+    click.echo(_("%(stamped)d log(s) timestamped, %(failed)d not (the authority did not answer), "
+                 "%(broken)d left out (tampered with).", **outcomes))
+    if outcomes["broken"] or outcomes["failed"]:
+        raise click.exceptions.Exit(1)
+
+
 @retention_cli.command("run")
 @click.option("--dry-run", is_flag=True, help="Only list what would be deleted.")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="The date to count from (default: today).")

@@ -12,7 +12,9 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from core.cases.timestamps import TimestampCheck
 
 GENESIS = "0" * 64
 
@@ -43,9 +45,12 @@ class EntryRecord:
     #: One (sha256, filename, media_type, size) per attached file.
     attachments: tuple[tuple[str, str, str, int], ...]
     previous_hash: str
+    #: For a letter generated since the letters are covered: the digest of its text as sent
+    #: (:func:`letter_digest`). Entries made before have no such field, so their hash is unchanged.
+    letter_digest: str | None = None
 
     def hashed_fields(self) -> dict:
-        return {
+        fields = {
             "case": self.case_id, "sequence": self.sequence, "kind": self.kind,
             "occurred_at": self.occurred_at.isoformat(timespec="seconds"),
             "recorded_at": self.recorded_at.isoformat(timespec="seconds"),
@@ -56,13 +61,25 @@ class EntryRecord:
                             for sha, name, media, size in sorted(self.attachments)],
             "previous": self.previous_hash,
         }
+        if self.letter_digest is not None:
+            fields["letter"] = self.letter_digest
+        return fields
 
     def canonical(self) -> bytes:
-        return json.dumps(self.hashed_fields(), ensure_ascii=False, sort_keys=True,
-                          separators=(",", ":")).encode("utf-8")
+        return canonical_json(self.hashed_fields())
 
     def digest(self) -> str:
         return hashlib.sha256(self.canonical()).hexdigest()
+
+
+def canonical_json(fields: dict) -> bytes:
+    return json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def letter_digest(fields: dict) -> str:
+    """What a letter's entry covers: its text as the volunteer validated it, its recipient
+    and its file, so that a stored letter cannot be rewritten afterwards unnoticed."""
+    return hashlib.sha256(canonical_json(fields)).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -70,31 +87,46 @@ class ChainCheck:
     ok: bool
     entries: int
     broken_sequence: int | None = None
-    reason: str | None = None  # entry-changed, chain-broken, attachment-changed, attachment-missing, entries-missing
+    #: entry-changed, chain-broken, entry-missing (deleted from the middle), entries-missing (at the end),
+    #: attachment-changed, attachment-missing, letter-changed, letter-missing, and with the timestamps
+    #: rewritten-after-timestamp, timestamp-invalid
+    reason: str | None = None
+    #: What the RFC 3161 tokens say (core/cases/timestamps.py), once the case's are checked.
+    timestamps: TimestampCheck | None = None
+
+    def with_timestamps(self, stamps: TimestampCheck) -> ChainCheck:
+        """A chain whose hashes agree with each other may still have been rewritten whole:
+        only a token made before says so."""
+        if self.ok and not stamps.ok:
+            reason = "rewritten-after-timestamp" if stamps.status == "rewritten" else "timestamp-invalid"
+            return replace(self, ok=False, broken_sequence=stamps.sequence, reason=reason, timestamps=stamps)
+        return replace(self, timestamps=stamps)
 
 
 def verify_chain(records: Sequence[tuple[EntryRecord, str]],
-                 attachment_checks: dict[int, str | None] | None = None,
+                 content_checks: dict[int, str | None] | None = None,
                  head: tuple[int, str | None] | None = None) -> ChainCheck:
     """Check ``(record, stored_hash)`` pairs in sequence order.
 
-    ``attachment_checks`` maps a sequence to a problem with its files on disk
-    ("attachment-changed" or "attachment-missing"), found by the caller.
-    ``head`` is the recorded (number of entries, last hash): the last entries
-    cannot be removed unnoticed.
+    ``content_checks`` maps a sequence to a problem the caller found with what the entry's hash
+    covers outside its row: its files ("attachment-changed", "attachment-missing") or its letter
+    ("letter-changed", "letter-missing"). ``head`` is the recorded (number of entries, last hash):
+    the last entries cannot be removed unnoticed.
     """
-    if head is not None and (head[0] != len(records) or (records and head[1] != records[-1][1])):
-        return ChainCheck(False, len(records), min(head[0], len(records) + 1) or 1, "entries-missing")
     previous = GENESIS
     for expected_sequence, (record, stored_hash) in enumerate(records, start=1):
+        if record.sequence > expected_sequence:  # the entry numbered `expected_sequence` is gone
+            return ChainCheck(False, len(records), expected_sequence, "entry-missing")
         if record.sequence != expected_sequence or record.previous_hash != previous:
             return ChainCheck(False, len(records), record.sequence, "chain-broken")
         if record.digest() != stored_hash:
             return ChainCheck(False, len(records), record.sequence, "entry-changed")
-        problem = (attachment_checks or {}).get(record.sequence)
+        problem = (content_checks or {}).get(record.sequence)
         if problem:
             return ChainCheck(False, len(records), record.sequence, problem)
         previous = stored_hash
+    if head is not None and (head[0] != len(records) or (records and head[1] != records[-1][1])):
+        return ChainCheck(False, len(records), len(records) + 1, "entries-missing")
     return ChainCheck(True, len(records))
 
 

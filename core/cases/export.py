@@ -8,14 +8,15 @@ from collections.abc import Iterator
 
 from flask import render_template
 
-from core.cases.models import Attachment, Case, EvidenceEntry
-from core.cases.service import attachment_path, record_of, verify_case
+from core.cases.models import Attachment, Case, EvidenceEntry, EvidenceTimestamp
+from core.cases.service import attachment_path, record_of, timestamp_authority, verify_case
 from core.web.extensions import utcnow
 from core.web.messages import evidence_kind_label
 from core.web.pdf import render_pdf
 
 
 def manifest_of(case: Case) -> dict:
+    authority = timestamp_authority()
     return {
         "format": "permanence-evidence-manifest/1",
         "case": case.reference,
@@ -26,7 +27,23 @@ def manifest_of(case: Case) -> dict:
         "entries": [{"hashed": record_of(entry).hashed_fields(), "hash": entry.entry_hash,
                      "files": [exported_name(entry, a) for a in entry.attachments]}
                     for entry in case.entries],
+        # RFC 3161 tokens over entries' hashes: `openssl ts -verify -digest <hash> -in <file> -CAfile <certificate>`.
+        "timestamps": [{"sequence": row.sequence, "hash": row.entry_hash, "file": name,
+                        "time": row.stamped_at.isoformat(timespec="seconds") + "Z", "authority": row.authority_url}
+                       for row, name in token_names(case)],
+        "authority_certificate": AUTHORITY_CERTIFICATE if authority else None,
     }
+
+
+AUTHORITY_CERTIFICATE = "horodatages/autorite.pem"
+
+
+def token_names(case: Case) -> list[tuple[EvidenceTimestamp, str]]:
+    named, seen = [], {}
+    for row in case.timestamps:
+        seen[row.sequence] = seen.get(row.sequence, 0) + 1
+        named.append((row, f"horodatages/{row.sequence:03d}-{seen[row.sequence]}.tsr"))
+    return named
 
 
 def exported_name(entry: EvidenceEntry, attachment: Attachment) -> str:
@@ -89,6 +106,9 @@ def export_zip(case: Case) -> Iterator[bytes]:
                            evidence_kind_label=evidence_kind_label, exported_name=exported_name)
     extra = [("bordereau.pdf", render_pdf(html)),
              ("manifest.json", json.dumps(manifest_of(case), ensure_ascii=False, indent=2).encode())]
+    extra += [(name, row.reply) for row, name in token_names(case)]
+    if (authority := timestamp_authority()) is not None:
+        extra.append((AUTHORITY_CERTIFICATE, authority.ca_file.read_bytes()))
     return stream_zip(stored_pieces(case), extra)
 
 

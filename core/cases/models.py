@@ -21,7 +21,7 @@ class CaseStatus(enum.StrEnum):
     CLOSED = "closed"
 
 
-#: What the case list filters on (core/cases/views.py index).
+#: What the case list filters on (core/cases/listing.py index).
 LIST_FILTERS = ("status", "departement", "demarche", "assigned_to_id")
 
 
@@ -113,6 +113,8 @@ class Case(db.Model):
     blockages = db.relationship("CaseBlockage", back_populates="case", cascade="all, delete-orphan",
                                 order_by="CaseBlockage.occurred_on")
     letters = db.relationship("Letter", cascade="all, delete-orphan", overlaps="case")
+    timestamps = db.relationship("EvidenceTimestamp", cascade="all, delete-orphan",
+                                 order_by="(EvidenceTimestamp.sequence, EvidenceTimestamp.stamped_at)")
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -165,6 +167,8 @@ class EvidenceEntry(db.Model):
     corrects_id: Mapped[int | None] = mapped_column(db.ForeignKey("evidence_entries.id"))
     previous_hash: Mapped[str] = mapped_column(String(64))
     entry_hash: Mapped[str] = mapped_column(String(64))
+    #: A generated letter's entry: the digest of the letter as sent (evidence.letter_digest), in the hash.
+    letter_digest: Mapped[str | None] = mapped_column(String(64))
 
     case = db.relationship("Case", back_populates="entries", foreign_keys=[case_id])
     corrects = db.relationship("EvidenceEntry", remote_side=[id])
@@ -187,6 +191,25 @@ class Attachment(db.Model):
     sha256: Mapped[str] = mapped_column(String(64))
 
     entry = db.relationship("EvidenceEntry", back_populates="attachments")
+
+
+class EvidenceTimestamp(db.Model):
+    """An RFC 3161 token by which a timestamping authority signed an entry's hash and a time
+    (core/cases/timestamps.py): from then on, rewriting that entry or any before it is detected,
+    even by whoever can write to this database."""
+
+    __tablename__ = "evidence_timestamps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(db.ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    #: The entry whose hash the token covers (its message imprint).
+    sequence: Mapped[int]
+    entry_hash: Mapped[str] = mapped_column(String(64))
+    #: The authority's whole TimeStampResp (DER), as `openssl ts -verify -in` reads it.
+    reply: Mapped[bytes] = mapped_column(db.LargeBinary)
+    #: The time the authority certifies (genTime, UTC).
+    stamped_at: Mapped[dt.datetime]
+    authority_url: Mapped[str] = mapped_column(String(500))
 
 
 class CaseDeadline(db.Model):

@@ -14,8 +14,17 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.attributes import set_committed_value
 
-from core.cases.evidence import GENESIS, ChainCheck, EntryRecord, sha256_of, sniff_media_type, verify_chain
-from core.cases.models import Attachment, Case, CaseDeadline, EvidenceEntry
+from core.cases import timestamps
+from core.cases.evidence import (
+    GENESIS,
+    ChainCheck,
+    EntryRecord,
+    letter_digest,
+    sha256_of,
+    sniff_media_type,
+    verify_chain,
+)
+from core.cases.models import Attachment, Case, CaseDeadline, EvidenceEntry, EvidenceTimestamp
 from core.plugins.local import LocalAssessment, assess_locally
 from core.plugins.state import local_facts
 from core.rules import HeldDocument as HeldFact
@@ -201,7 +210,7 @@ def record_of(entry: EvidenceEntry) -> EntryRecord:
                        summary=entry.summary, url=entry.url, reference=entry.reference, result=entry.result,
                        corrects_sequence=entry.corrects.sequence if entry.corrects else None,
                        attachments=tuple((a.sha256, a.filename, a.media_type, a.size) for a in entry.attachments),
-                       previous_hash=entry.previous_hash)
+                       previous_hash=entry.previous_hash, letter_digest=entry.letter_digest)
 
 
 class ChainBusy(RuntimeError):
@@ -214,19 +223,24 @@ APPEND_ATTEMPTS = 8
 
 def append_entry(case: Case, *, kind: str, occurred_at: dt.datetime, summary: str, by: str,
                  url: str | None = None, reference: str | None = None, result: str | None = None,
-                 corrects: EvidenceEntry | None = None, uploads: list[Upload] = ()) -> EvidenceEntry:
+                 corrects: EvidenceEntry | None = None, uploads: list[Upload] = (), letter=None) -> EvidenceEntry:
     """Add an entry at the end of the case's chain. Two volunteers adding at
     the same moment both succeed: the case's head is moved by a compare-and-set
     (``evidence_count`` still what was read), so the second is chained after
     the first. If it fails for good, nothing is left behind: no row, and no
-    stored file that no row points to (erasure and retention would never find it)."""
+    stored file that no row points to (erasure and retention would never find it).
+
+    ``letter``, a new :class:`~core.letters.models.Letter`, is saved with the entry, in the same
+    transaction, and its text is covered by the entry's hash. Once saved, the entry is timestamped
+    if an authority is configured (:func:`stamp_entry`)."""
     stored = [_store(upload) for upload in uploads]
     hashes = [digest for digest, _written in stored]
     try:
         for attempt in range(APPEND_ATTEMPTS):
             entry = _append_once(case, kind, occurred_at, summary, by, url, reference, result, corrects,
-                                 uploads, hashes)
+                                 uploads, hashes, letter)
             if entry is not None:
+                stamp_entry(case, entry.sequence, entry.entry_hash)
                 return entry
             db.session.rollback()
             time.sleep(0.005 * (attempt + 1) * random.random())  # let the other writer finish
@@ -240,7 +254,7 @@ def append_entry(case: Case, *, kind: str, occurred_at: dt.datetime, summary: st
         raise
 
 
-def _append_once(case, kind, occurred_at, summary, by, url, reference, result, corrects, uploads, hashes
+def _append_once(case, kind, occurred_at, summary, by, url, reference, result, corrects, uploads, hashes, letter
                  ) -> EvidenceEntry | None:
     """One try; None when another entry was added first (the caller rolls back and tries again)."""
     columns = Case.__table__.c
@@ -254,6 +268,8 @@ def _append_once(case, kind, occurred_at, summary, by, url, reference, result, c
     for upload, digest in zip(uploads, hashes, strict=True):
         entry.attachments.append(Attachment(filename=upload.filename, media_type=upload.media_type,
                                             size=len(upload.data), sha256=digest))
+    if letter is not None:
+        entry.letter_digest = letter_digest(letter.hashed_fields())
     entry.entry_hash = record_of(entry).digest()
     try:
         # The head first: from here on this transaction holds the case's row until it commits.
@@ -262,6 +278,10 @@ def _append_once(case, kind, occurred_at, summary, by, url, reference, result, c
             return None
         db.session.add(entry)
         db.session.flush()
+        if letter is not None:
+            letter.entry_id = entry.id
+            db.session.add(letter)
+            db.session.flush()
     except (IntegrityError, OperationalError) as error:  # taken sequence; SQLite: "database is locked"
         if isinstance(error, OperationalError) and "locked" not in str(error):
             raise
@@ -280,7 +300,9 @@ def forget_unreferenced_files(hashes) -> None:
 
 
 def verify_case(case: Case) -> ChainCheck:
+    """The chain recomputed from what is stored, each file and letter it covers, then its timestamps."""
     records, problems = [], {}
+    letters = {letter.entry_id: letter for letter in case.letters if letter.entry_id}
     for entry in case.entries:
         records.append((record_of(entry), entry.entry_hash))
         for attachment in entry.attachments:
@@ -289,4 +311,53 @@ def verify_case(case: Case) -> ChainCheck:
                 problems.setdefault(entry.sequence, "attachment-missing")
             elif sha256_of(path.read_bytes()) != attachment.sha256:
                 problems.setdefault(entry.sequence, "attachment-changed")
-    return verify_chain(records, problems, head=(case.evidence_count, case.evidence_head))
+        if entry.letter_digest is not None:
+            letter = letters.get(entry.id)
+            if letter is None:
+                problems.setdefault(entry.sequence, "letter-missing")
+            elif letter_digest(letter.hashed_fields()) != entry.letter_digest:
+                problems.setdefault(entry.sequence, "letter-changed")
+    check = verify_chain(records, problems, head=(case.evidence_count, case.evidence_head))
+    stamps = timestamps.check_stamps(
+        [timestamps.StoredStamp(row.sequence, row.entry_hash, row.reply, row.stamped_at) for row in case.timestamps],
+        {record.sequence: record.digest() for record, _stored in records}, timestamp_authority())
+    return check.with_timestamps(stamps)
+
+
+# --- timestamps -------------------------------------------------------------------------
+
+def timestamp_authority() -> timestamps.Authority | None:
+    """The timestamping authority the administrator configured (PERMANENCE_TSA_URL), if any."""
+    return current_app.extensions.get("permanence.tsa")
+
+
+def stamp_entry(case: Case, sequence: int, digest: str) -> EvidenceTimestamp | None:
+    """Have the authority timestamp an entry's hash. An authority that does not answer costs the
+    volunteer nothing: the entry is saved, and ``cases timestamp`` (nightly) tries again."""
+    authority = timestamp_authority()
+    if authority is None:
+        return None
+    try:
+        stamp = timestamps.stamp(authority, digest)
+    except timestamps.TimestampError as error:
+        current_app.logger.warning("case %s, entry %s not timestamped: %s", case.id, sequence, error)
+        return None
+    row = EvidenceTimestamp(case_id=case.id, sequence=sequence, entry_hash=digest, reply=stamp.reply,
+                            stamped_at=stamp.time, authority_url=authority.url)
+    db.session.add(row)
+    audit("evidence.timestamp", case, f"#{sequence} {digest}", commit=False)
+    db.session.commit()
+    return row
+
+
+def stamp_unstamped(case: Case) -> str:
+    """For the nightly command: timestamp the last entry if no token covers it yet, after checking
+    the chain (a broken chain is reported, never timestamped). Returns what was done."""
+    if not case.evidence_count:
+        return "empty"
+    if any(row.sequence == case.evidence_count for row in case.timestamps):
+        return "covered"
+    check = verify_case(case)
+    if not check.ok:
+        return "broken"
+    return "stamped" if stamp_entry(case, case.evidence_count, case.evidence_head) else "failed"

@@ -1,107 +1,29 @@
-"""Case files: the list, the guided creation, the case page with its
-assessment, ladder, deadlines and evidence log, and the lawyer's export."""
+"""Case files: the guided creation, the case page with its assessment, ladder,
+deadlines and evidence log, and the lawyer's export. The list is in listing.py."""
 from __future__ import annotations
 
 import datetime as dt
 
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    send_file,
-    session,
-    url_for,
-)
+from flask import Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import to_utc
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from core.accounts.models import Role
-from core.accounts.security import bounded_int, role_required
+from core.accounts.security import role_required
 from core.cases import export as exports
-from core.cases import search, service
+from core.cases import service
 from core.cases.evidence import ATTEMPT_KINDS
 from core.cases.forms import BlockageForm, CaseForm, DocumentForm, EntryForm, EraseForm, StatusForm
+from core.cases.listing import bp, covered_departements
 from core.cases.models import Attachment, Case, CaseBlockage, CaseStatus, EvidenceEntry, HeldDocument
 from core.letters.service import recommended_letters
-from core.plugins.state import local_facts
 from core.rules import SituationError
 from core.web import messages
 from core.web.audit import audit
 from core.web.extensions import db, utcnow
 from core.web.forms import ActionForm, tristate, tristate_choice
-from core.web.pagination import bounded_page
-
-bp = Blueprint("cases", __name__, url_prefix="/dossiers", template_folder="templates")
-
-PAGE_SIZE = 20
-
-
-def _covered():
-    return local_facts().departements()
-
-
-# --- the list ------------------------------------------------------------------------
-
-#: The list's filters, kept in its address (a search's text is not: see ``search_cases``).
-LIST_FILTERS = ("departement", "demarche", "status", "sort", "mine")
-SEARCH_KEY = "case_search"
-
-
-@bp.route("")
-def index():
-    if "q" in request.args:  # an address from before: its text moves out of the address at once
-        return _search_redirect(request.args.get("q", ""), request.args)
-    query = db.select(Case)
-    q = session.get(SEARCH_KEY, "") if request.args.get("recherche") else ""
-    if q:
-        query = query.where(search.matching(q, db.session.get_bind().dialect.name))
-    for name in ("departement", "demarche", "status"):
-        value = (request.args.get(name) or "").strip()
-        if value:
-            query = query.where(getattr(Case, name) == (value.upper() if name == "departement" else value))
-    if request.args.get("mine"):
-        query = query.where(Case.assigned_to_id == current_user.id)
-    today = dt.date.today()
-    service.catch_up_next_deadlines(today)  # the stored next deadlines, shown and sorted on, as of today
-    if request.args.get("sort") == "updated":
-        query = query.order_by(Case.updated_at.desc())
-    else:  # by next deadline, cases without one last: the order of the index ix_cases_next_deadline
-        query = query.order_by(Case.next_deadline_on.is_(None), Case.next_deadline_on, Case.updated_at.desc())
-    # What was searched may be a person's name: the audit log keeps the filters, not the text.
-    # Written first: a commit after the query would expire the rows and reload each one.
-    filters = {k: v for k, v in request.args.items() if k in ("departement", "demarche", "status", "mine", "page")}
-    audit("case.list", detail=" ".join(f"{k}={v}" for k, v in filters.items()) + (" +search" if q else ""))
-    query = query.options(joinedload(Case.assigned_to))  # the next deadline is stored on the case
-    pagination = bounded_page(query, bounded_int(request.args.get("page")), per_page=PAGE_SIZE)
-    rules = current_app.extensions["permanence.rules"]
-    return render_template("cases/index.html", pagination=pagination, q=q, rules=rules, today=today,
-                           messages=messages, covered=_covered())
-
-
-@bp.post("/recherche")
-def search_cases():
-    """The search box is sent in the body and kept in the session: a person's name or AGDREF
-    number never appears in an address, so never in an access log or the browser's history."""
-    return _search_redirect(request.form.get("q", ""), request.form)
-
-
-def _search_redirect(text: str, values):
-    text = " ".join(text.split())[:120]
-    if text:
-        session[SEARCH_KEY] = text
-    else:
-        session.pop(SEARCH_KEY, None)
-    kept = {name: values.get(name) for name in LIST_FILTERS if values.get(name)}
-    return redirect(url_for("cases.index", recherche=1 if text else None, **kept), 303)
-
 
 # --- creation and edition ------------------------------------------------------------
 
@@ -152,7 +74,7 @@ def create():
             db.session.commit()
             flash(_("Case %(reference)s created.", reference=case.reference), "success")
             return redirect(url_for("cases.show", case_id=case.id))
-    return render_template("cases/form.html", form=form, case=None, covered=_covered(),
+    return render_template("cases/form.html", form=form, case=None, covered=covered_departements(),
                            form_has_errors=bool(form.errors))
 
 
@@ -197,9 +119,9 @@ def edit(case_id):
         flash(_("Someone else saved this case while you were editing it. Your changes are still in the form "
                 "below, not saved: compare with the current case, then save again."), "error")
         form.version.data = str(case.version)
-        return render_template("cases/form.html", form=form, case=case, covered=_covered(), conflict=True,
+        return render_template("cases/form.html", form=form, case=case, covered=covered_departements(), conflict=True,
                                form_has_errors=True), 409
-    return render_template("cases/form.html", form=form, case=case, covered=_covered(),
+    return render_template("cases/form.html", form=form, case=case, covered=covered_departements(),
                            form_has_errors=bool(form.errors))
 
 

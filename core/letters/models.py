@@ -33,3 +33,10 @@ class Letter(db.Model):
     entry_id: Mapped[int | None] = mapped_column(db.ForeignKey("evidence_entries.id"))
 
     case = db.relationship("Case", overlaps="letters")
+
+    def hashed_fields(self) -> dict:
+        """What its evidence entry's hash covers (core/cases/evidence.letter_digest)."""
+        return {"slug": self.slug, "title": self.title, "kind": self.kind, "subject": self.subject,
+                "body": self.body, "recipient": self.recipient, "file_name": self.file_name,
+                "media_type": self.media_type, "sha256": self.sha256, "created_by": self.created_by,
+                "created_at": self.created_at.isoformat(timespec="seconds")}

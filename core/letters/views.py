@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from core.cases import service
+from core.cases.evidence import sha256_of
 from core.cases.service import get_case
 from core.letters import compose
 from core.letters.catalogue import catalogue
@@ -140,16 +141,15 @@ def _generate(case, spec, context, recipient, form):
         engine = compose.engine()
         data = render_pdf(letter_html(spec, subject, body, context), engine=engine)
         upload = service.check_upload(f"{spec.slug}-{stamp}.pdf", data)
-    entry = service.append_entry(case, kind="letter-generated", occurred_at=service.utcnow(),
-                                 summary=f"{spec.title} – {subject}", by=current_user.email,
-                                 reference=recipient.email or None, uploads=[upload])
+    # Saved with its entry, whose hash covers the text as validated (docs/evidence.md).
     letter = Letter(case_id=case.id, slug=spec.slug, title=spec.title, kind=spec.kind, subject=subject, body=body,
                     recipient="\n".join(recipient.lines + ([recipient.email] if recipient.email else [])),
-                    file_name=upload.filename, media_type=upload.media_type, sha256=entry.attachments[0].sha256,
-                    engine=engine, created_by=current_user.email, entry_id=entry.id)
-    db.session.add(letter)
-    audit("letter.generate", case, f"{spec.slug} {letter.sha256[:12]}", commit=False)
-    db.session.commit()
+                    file_name=upload.filename, media_type=upload.media_type, sha256=sha256_of(upload.data),
+                    engine=engine, created_by=current_user.email, created_at=service.utcnow().replace(microsecond=0))
+    service.append_entry(case, kind="letter-generated", occurred_at=service.utcnow(),
+                         summary=f"{spec.title} – {subject}", by=current_user.email,
+                         reference=recipient.email or None, uploads=[upload], letter=letter)
+    audit("letter.generate", case, f"{spec.slug} {letter.sha256[:12]}")
     return letter
 
 

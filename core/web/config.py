@@ -70,8 +70,15 @@ def from_environment(environ: Mapping[str, str] = os.environ) -> dict:
         # Number of reverse proxies in front of the app (nginx: 1), so that
         # the login throttling sees the visitor's address, not the proxy's.
         "PROXY_COUNT": int(environ.get("PERMANENCE_PROXY_COUNT", "0")),
+        # An RFC 3161 timestamping authority for the evidence logs (docs/evidence.md): its URL, its
+        # root certificate (PEM) to verify its tokens, intermediate certificates if its tokens lack them.
+        "TSA_URL": environ.get("PERMANENCE_TSA_URL", ""),
+        "TSA_CA_FILE": environ.get("PERMANENCE_TSA_CA_FILE", ""),
+        "TSA_CERTS": environ.get("PERMANENCE_TSA_CERTS", ""),
+        "TSA_TIMEOUT": float(environ.get("PERMANENCE_TSA_TIMEOUT", "10")),
     }
     return config
+
 
 
 def normalise_database_url(url: str) -> str:

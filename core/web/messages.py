@@ -318,18 +318,48 @@ def describe_upload_error(error) -> str:
 
 
 def describe_chain_check(check) -> str:
-    if check.ok:
-        return ngettext("The log is intact: %(num)d entry checked, nothing was changed afterwards.",
-                        "The log is intact: %(num)d entries checked, nothing was changed afterwards.", check.entries)
-    reason = {
-        "entry-changed": _("its content was changed after it was recorded"),
-        "chain-broken": _("the chain is broken there (an entry was removed or reordered)"),
-        "attachment-changed": _("one of its attachments was changed"),
-        "attachment-missing": _("one of its attachments is missing"),
-        "entries-missing": _("entries recorded at the end of the log are missing"),
-    }[check.reason]
-    return _("The log has been tampered with: entry #%(sequence)d – %(reason)s.", sequence=check.broken_sequence,
-             reason=reason)
+    """The chain's verdict, then what its timestamps add (or that there are none)."""
+    stamps = check.timestamps
+    if check.reason == "rewritten-after-timestamp":
+        return _("The log was rewritten after it was timestamped: its hashes were recomputed, but entry "
+                 "#%(sequence)d no longer matches the timestamp the authority gave it on %(date)s. "
+                 "An entry from #%(first)d to #%(sequence)d was changed after that date.",
+                 sequence=stamps.sequence, date=long_datetime(stamps.time), first=(stamps.since or 0) + 1)
+    if check.reason == "timestamp-invalid":
+        return _("The timestamp of entry #%(sequence)d does not verify against the authority's certificate "
+                 "(%(detail)s): it was not made by the configured authority, or was changed.",
+                 sequence=stamps.sequence, detail=stamps.detail)
+    if not check.ok:
+        reason = {
+            "entry-changed": _("its content was changed after it was recorded"),
+            "chain-broken": _("the chain is broken there (an entry was removed or reordered)"),
+            "attachment-changed": _("one of its attachments was changed"),
+            "attachment-missing": _("one of its attachments is missing"),
+            "entry-missing": _("it was deleted from the log"),
+            "entries-missing": _("entries recorded at the end of the log are missing"),
+            "letter-changed": _("the text of its letter was changed after it was generated"),
+            "letter-missing": _("its letter was deleted"),
+        }[check.reason]
+        return _("The log has been tampered with: entry #%(sequence)d – %(reason)s.",
+                 sequence=check.broken_sequence, reason=reason)
+    verdict = ngettext("The log is intact: %(num)d entry checked, nothing was changed afterwards.",
+                       "The log is intact: %(num)d entries checked, nothing was changed afterwards.", check.entries)
+    return verdict + " " + describe_timestamps(stamps, check.entries) if stamps else verdict
+
+
+def describe_timestamps(stamps, entries: int) -> str:
+    if stamps.status == "not-configured":
+        return _("No timestamping authority is configured: this shows that nobody changed the log without "
+                 "access to the database, not that whoever can write to it did not (ask the administrator).")
+    if stamps.status == "none-yet" or stamps.covered_sequence is None:
+        return _("No entry is timestamped yet.") if entries else ""
+    said = _("Timestamped by the authority up to entry #%(sequence)d on %(date)s: rewriting those entries "
+             "would be detected, even by whoever can write to the database.",
+             sequence=stamps.covered_sequence, date=long_datetime(stamps.covered_time))
+    if stamps.covered_sequence < entries:
+        said += " " + _("Entries #%(first)d to #%(last)d are not timestamped yet.",
+                        first=stamps.covered_sequence + 1, last=entries)
+    return said
 
 
 def describe_letter_reason(code: str) -> str:
