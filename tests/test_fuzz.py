@@ -100,7 +100,8 @@ PLAUSIBLE = {
                         .map(lambda moment: moment.strftime("%Y-%m-%dT%H:%M")),
     "number": st.integers(-5, 10**6).map(str),
     "email": st.emails().map(str),
-    "url": st.sampled_from(["https://administration-etrangers-en-france.interieur.gouv.fr/", "http://x", "javascript:1"]),
+    "url": st.sampled_from(["https://administration-etrangers-en-france.interieur.gouv.fr/", "http://x",
+                            "javascript:1"]),
 }
 
 

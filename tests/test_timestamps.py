@@ -17,13 +17,18 @@ from core.web.config import ConfigurationError
 from core.web.extensions import db
 from tests.conftest import app_config
 from tests.local_tsa import LocalAuthority
-from tests.test_cases import PNG, add_entry, case, token  # noqa: F401 (the fixture)
+from tests.test_cases import PNG, add_entry, case_id, create_case, token
 
 
 @pytest.fixture(scope="module")
 def authority(tmp_path_factory):
     with LocalAuthority(tmp_path_factory.mktemp("tsa")) as local:
         yield local
+
+
+@pytest.fixture
+def case(benevole_client):
+    return case_id(create_case(benevole_client))
 
 
 @pytest.fixture
@@ -106,7 +111,8 @@ def test_the_lawyers_zip_carries_the_tokens_that_openssl_verifies_without_perman
     for stamp, entry in zip(manifest["timestamps"], manifest["entries"], strict=True):
         assert stamp["hash"] == entry["hash"]
         checked = subprocess.run(["openssl", "ts", "-verify", "-digest", entry["hash"], "-in", tmp_path / stamp["file"],
-                                  "-CAfile", tmp_path / manifest["authority_certificate"]], capture_output=True, text=True)
+                                  "-CAfile", tmp_path / manifest["authority_certificate"]],
+                                 capture_output=True, text=True)
         assert "Verification: OK" in checked.stdout, checked.stderr
     from pypdf import PdfReader
     bordereau = " ".join(" ".join(page.extract_text().split())
