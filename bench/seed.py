@@ -21,6 +21,7 @@ from sqlalchemy import func, insert, select, text
 from core.accounts.models import User
 from core.cases.evidence import GENESIS, EntryRecord
 from core.cases.models import Case, CaseBlockage, CaseDeadline, EvidenceEntry, HeldDocument
+from core.rules import load_rules
 from core.stats.models import AnonymousCase
 from core.web.extensions import db
 
@@ -47,6 +48,7 @@ USERS = (("bench-coordination@example.org", "Coordination Bench", "coordinateur"
 #: The account the benchmark logs in with (a coordinator: the statistics need it).
 LOGIN = (USERS[0][0], "bench-password-not-secret")
 BATCH = 2000
+RULES = load_rules()
 
 
 def ensure_users() -> list[int]:
@@ -104,7 +106,8 @@ def _case_rows(number: int, case_id: int, users: list[int], today: dt.date, ids:
     """One case and its children, as plain dicts keyed by table."""
     created = dt.datetime.combine(today, dt.time(9)) - dt.timedelta(minutes=rng.randrange(60 * 24 * 3 * 365))
     status = rng.choices(("open", "waiting", "closed"), (75, 15, 10))[0]
-    kind = rng.choice(("first", "renewal"))
+    demarche = rng.choice(DEMARCHES)
+    kind = rng.choice(sorted(RULES.demarches[demarche].kinds))  # only what the rules offer: the pages assess it
     rows = {"documents": [], "deadlines": [], "blockages": []}
     for _ in range(rng.randrange(3)):
         issued = created.date() + dt.timedelta(days=rng.randrange(1, 120))
@@ -127,7 +130,7 @@ def _case_rows(number: int, case_id: int, users: list[int], today: dt.date, ids:
     name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
     case = {"id": case_id, "person_name": name, "civility": rng.choice(("madame", "monsieur", None)),
             "agdref": f"{7500000000 + number}", "nationality": None, "contact": None, "note": None,
-            "departement": rng.choice(DEPARTEMENTS), "demarche": rng.choice(DEMARCHES), "kind": kind,
+            "departement": rng.choice(DEPARTEMENTS), "demarche": demarche, "kind": kind,
             "permit": "cst" if kind == "renewal" else None,
             "expires_on": created.date() + dt.timedelta(days=rng.randrange(30, 200)) if kind == "renewal" else None,
             "filed_on": created.date() + dt.timedelta(days=rng.randrange(0, 20)),

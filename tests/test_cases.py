@@ -404,3 +404,25 @@ def test_the_case_list_runs_as_many_queries_for_five_cases_as_for_twenty(app, be
         create_case(benevole_client, person_name=f"Personne {number}")
     assert [list_queries(), list_queries("?sort=updated"), list_queries("?recherche=1")] == counts
     assert max(counts) <= 8, counts
+
+
+def test_a_case_saved_under_rules_that_changed_since_asks_to_be_corrected_and_loses_nothing(app, benevole_client):
+    """The rules evolve (a kind withdrawn from a démarche): a case saved before still opens, its
+    page sends the volunteer to the form with the reason, and evidence can still be added."""
+    case = case_id(create_case(benevole_client))
+    with app.app_context():  # as if a new release no longer offered a first request of this démarche
+        db.session.execute(db.update(Case).where(Case.id == case).values(demarche="carte-resident", kind="first"))
+        db.session.commit()
+    page = benevole_client.get(f"/dossiers/{case}")
+    assert page.status_code == 303 and page.location.endswith(f"/dossiers/{case}/modifier")
+    form = benevole_client.get(page.location).get_data(as_text=True)
+    assert "La situation de ce dossier ne correspond pas aux règles actuelles" in form.replace("&#39;", "’")
+    entry = {"entry-kind": "screenshot", "entry-occurred_at": dt.datetime.now().strftime("%Y-%m-%dT%H:%M"),
+             "entry-summary": "Capture gardée", "entry-url": "", "entry-reference": "", "entry-result": "",
+             "entry-corrects": "", "entry-csrf_token": csrf_token(form)}
+    assert benevole_client.post(f"/dossiers/{case}/journal", data=entry).status_code == 302
+    assert benevole_client.get(f"/dossiers/{case}/courriers").status_code == 303
+    result = app.test_cli_runner().invoke(args=["cases", "refresh-deadlines"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert [entry.summary for entry in db.session.get(Case, case).entries] == ["Capture gardée"]

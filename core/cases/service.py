@@ -28,7 +28,7 @@ from core.cases.models import Attachment, Case, CaseDeadline, EvidenceEntry, Evi
 from core.plugins.local import LocalAssessment, assess_locally
 from core.plugins.state import local_facts
 from core.rules import HeldDocument as HeldFact
-from core.rules import Situation
+from core.rules import Situation, SituationError
 from core.rules.progress import LadderProgress, LoggedFact, ladder_progress
 from core.web.audit import audit
 from core.web.extensions import db, utcnow
@@ -76,7 +76,11 @@ def refresh_deadlines(case: Case, on: dt.date | None = None) -> None:
     end of the documents the person holds."""
     case.deadlines.clear()
     if case.status != "closed":
-        for deadline in assess_case(case, on).assessment.deadlines:
+        try:
+            found = assess_case(case, on).assessment.deadlines
+        except SituationError:  # saved under rules that changed since: its page asks to correct it
+            found = ()
+        for deadline in found:
             case.deadlines.append(CaseDeadline(kind=deadline.kind, date=deadline.date,
                                                legal_basis=deadline.legal_basis[:400]))
         for document in case.documents:
