@@ -8,7 +8,7 @@ FLASK  := $(BIN)/flask --app core
 STAMP  := $(VENV)/.installed
 MO     := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: install system-deps run test test-postgres bench translations messages update-messages check-plugins clean
+.PHONY: install system-deps run test test-postgres bench crowd translations messages update-messages check-plugins clean
 
 install: system-deps $(STAMP) translations
 
@@ -49,6 +49,13 @@ test-postgres: install
 #   make bench BENCH_ARGS="--cases 1000 --databases sqlite"
 bench: install
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# Not part of `make test` either: 50 volunteers for 60 s on a real server, SQLite then PostgreSQL;
+# fails unless there is no error, no lost entry, no orphan file and every chain verifies.
+#   make crowd CROWD_ARGS="--users 20 --seconds 20"
+crowd: install
+	$(BIN)/python bench/crowd.py --database sqlite $(CROWD_ARGS)
+	.ci/with-postgres.sh $(BIN)/python bench/crowd.py --database postgresql $(CROWD_ARGS)
 
 check-plugins: install
 	$(FLASK) plugins check

@@ -249,7 +249,7 @@ def report(app, database: str, tally: Tally, elapsed: float, attachments: Path, 
                   if not verify_case(case).ok]
         cases = db.session.scalar(db.select(db.func.count(Case.id)))
     requests = sum(tally.answers.values())
-    print(f"\n{database}: {requests} requests in {elapsed:.0f} s ({requests / elapsed:.0f}/s)")
+    print(f"\n{database}: {requests} actions (one to three requests each) in {elapsed:.0f} s ({requests / elapsed:.0f}/s)")
     for (action, status), count in sorted(tally.answers.items()):
         print(f"  {action:<18} HTTP {status}: {count}")
     print(f"  entries reported saved: {len(tally.saved_entries)}, refused: {len(tally.refused_entries)}; "
