@@ -95,3 +95,41 @@ def test_evidence_and_status_changes_do_not_make_an_editors_save_conflict(app, b
     with app.app_context():
         saved = db.session.get(Case, case)
         assert (saved.person_name, saved.status) == ("Amina Benali-Haddad", "waiting")
+
+
+def test_a_shared_file_removed_by_a_colleagues_failed_entry_is_written_back(app, benevole_client, monkeypatch):
+    """Two volunteers attach the same screenshot at once: the first wrote it, the second found it
+    there; the first's entry fails for good and removes the file it wrote, just after the second's
+    entry was saved. The second's entry still has its file."""
+    import core.cases.service as service
+
+    case = case_id(create_case(benevole_client))
+    picture = PNG + b"the same capture"
+    real_append_once = service._append_once
+
+    def then_the_colleague_gives_up(*arguments):
+        entry = real_append_once(*arguments)
+        if entry is not None:  # saved; the colleague's failed attempt now removes "its" file
+            service.attachment_path(entry.attachments[0].sha256).unlink()
+        return entry
+
+    with app.app_context():
+        service._store(service.check_upload("colleague.png", picture))  # the colleague's copy, written first
+    monkeypatch.setattr(service, "_append_once", then_the_colleague_gives_up)
+    assert add_entry(benevole_client, case, files=[("capture.png", picture)]).status_code == 302
+    monkeypatch.undo()
+    with app.app_context():
+        assert verify_case(db.session.get(Case, case)).ok
+
+
+def test_a_failed_entry_removes_only_files_no_saved_entry_uses(app, benevole_client):
+    import core.cases.service as service
+
+    case = case_id(create_case(benevole_client))
+    kept, dropped = PNG + b"kept", PNG + b"dropped"
+    add_entry(benevole_client, case, files=[("kept.png", kept)])
+    with app.app_context():
+        files = [(service._store(service.check_upload(name, data))[0], data)
+                 for name, data in (("kept.png", kept), ("dropped.png", dropped))]
+        service.forget_unreferenced_files(files)
+        assert [service.attachment_path(digest).is_file() for digest, _data in files] == [True, False]

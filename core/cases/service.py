@@ -194,18 +194,22 @@ def attachment_path(sha256: str) -> Path:
 def _store(upload: Upload) -> tuple[str, bool]:
     """``(sha256, whether this call wrote the file)``: a file already there belongs to an entry
     already saved (or about to be), and is never removed on this one's behalf."""
-    import tempfile
-
     digest = sha256_of(upload.data)
     path = attachment_path(digest)
     if path.exists():
         return digest, False
+    _write(path, upload.data)
+    return digest, True
+
+
+def _write(path: Path, data: bytes) -> None:
+    import tempfile
+
     path.parent.mkdir(parents=True, exist_ok=True)
     # A private temporary name: two uploads of the same file at once both succeed.
-    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{digest[:8]}", delete=False) as temporary:
-        temporary.write(upload.data)
+    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name[:8]}", delete=False) as temporary:
+        temporary.write(data)
     Path(temporary.name).replace(path)
-    return digest, True
 
 
 def record_of(entry: EvidenceEntry) -> EntryRecord:
@@ -244,6 +248,7 @@ def append_entry(case: Case, *, kind: str, occurred_at: dt.datetime, summary: st
             entry = _append_once(case, kind, occurred_at, summary, by, url, reference, result, corrects,
                                  uploads, hashes, letter)
             if entry is not None:
+                _keep_files(uploads, hashes)
                 stamp_entry(case, entry.sequence, entry.entry_hash)
                 return entry
             db.session.rollback()
@@ -254,7 +259,8 @@ def append_entry(case: Case, *, kind: str, occurred_at: dt.datetime, summary: st
         raise ChainBusy(f"case {case.id}: the chain's head kept moving")
     except BaseException:
         db.session.rollback()
-        forget_unreferenced_files(digest for digest, written in stored if written)
+        forget_unreferenced_files([(digest, upload.data) for upload, (digest, written) in zip(uploads, stored)
+                                   if written])
         raise
 
 
@@ -296,11 +302,31 @@ def _append_once(case, kind, occurred_at, summary, by, url, reference, result, c
     return entry
 
 
-def forget_unreferenced_files(hashes) -> None:
-    """Files this failed entry wrote: removed, unless an attachment row points to one by now."""
-    for digest in set(hashes):
-        if db.session.scalar(db.select(Attachment.id).where(Attachment.sha256 == digest).limit(1)) is None:
-            attachment_path(digest).unlink(missing_ok=True)
+def forget_unreferenced_files(files: list[tuple[str, bytes]]) -> None:
+    """Files this failed entry wrote: removed, unless an attachment row points to one by now.
+
+    The same file may be in another volunteer's entry being saved at this very moment: checked
+    again after the removal, and written back if that entry was saved meanwhile; if it is saved
+    after, it writes the file back itself (:func:`_keep_files`)."""
+    def referenced(digest: str) -> bool:
+        db.session.rollback()  # a fresh read: what other transactions committed since
+        return db.session.scalar(db.select(Attachment.id).where(Attachment.sha256 == digest).limit(1)) is not None
+
+    for digest, data in dict(files).items():
+        if referenced(digest):
+            continue
+        attachment_path(digest).unlink(missing_ok=True)
+        if referenced(digest):
+            _write(attachment_path(digest), data)
+
+
+def _keep_files(uploads, hashes) -> None:
+    """After the commit: a file this entry found already stored may have been removed meanwhile by
+    a failed entry that had written it (:func:`forget_unreferenced_files`); it is written back."""
+    for upload, digest in zip(uploads, hashes, strict=True):
+        path = attachment_path(digest)
+        if not path.is_file():
+            _write(path, upload.data)
 
 
 def verify_case(case: Case) -> ChainCheck:
