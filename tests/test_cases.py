@@ -165,6 +165,8 @@ def test_tampering_with_a_stored_entry_makes_the_verification_fail_and_name_it(a
     ok = benevole_client.post(f"/dossiers/{case}/journal/verifier", data={"csrf_token": token(benevole_client, f"/dossiers/{case}")},
                               follow_redirects=True).get_data(as_text=True)
     assert "Le journal est intact : 3 entrées vérifiées" in ok
+    # Said next to the button, where the page lands (#journal), not at the top out of view.
+    assert ok.index("Vérifier le journal") < ok.index("Le journal est intact") < ok.index("#3 –")
     with app.app_context():  # someone with access to the database rewrites history
         db.session.execute(db.update(EvidenceEntry).where(EvidenceEntry.case_id == case, EvidenceEntry.sequence == 2)
                            .values(summary="deux, réécrit"))

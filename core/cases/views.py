@@ -201,7 +201,7 @@ def verify(case_id):
     if ActionForm().validate_on_submit():
         check = service.verify_case(case)
         audit("chain.verify", case, "ok" if check.ok else f"broken at #{check.broken_sequence}")
-        flash(messages.describe_chain_check(check), "success" if check.ok else "error")
+        flash(messages.describe_chain_check(check), "chain-success" if check.ok else "chain-error")
     return redirect(url_for("cases.show", case_id=case.id, _anchor="journal"))
 
 
