@@ -124,11 +124,19 @@ def benevole_client(client, make_user):
 
 
 @pytest.fixture
-def coordinator(app, make_user):
+def browser(app, make_user):
+    """Another browser, logged in with a new account of the role given: ``browser(Role.ADMIN)``."""
+    def open_as(role: Role):
+        client = app.test_client()
+        log_in(client, make_user(role).email)
+        return client
+    return open_as
+
+
+@pytest.fixture
+def coordinator(browser):
     """A second browser, logged in as a coordinator."""
-    client = app.test_client()
-    log_in(client, make_user(Role.COORDINATEUR).email)
-    return client
+    return browser(Role.COORDINATEUR)
 
 
 @pytest.fixture

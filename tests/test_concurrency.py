@@ -3,7 +3,6 @@ database (SQLite by default, PostgreSQL in CI): every entry and letter
 reported saved is stored exactly once, no stored file is left without its
 row, the chain verifies, and an editor of the situation is not told that
 someone else saved it when only evidence and status changed (issue 13)."""
-import html
 import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -11,11 +10,11 @@ from concurrent.futures import ThreadPoolExecutor
 from core.accounts.models import Role
 from core.cases.models import Attachment, Case, EvidenceEntry
 from core.cases.service import attachment_path, verify_case
-from core.letters.compose import TODO_PATTERN
 from core.letters.models import Letter
 from core.web.extensions import db
 from tests.conftest import csrf_token, log_in
-from tests.test_cases import PNG, add_entry, case_id, create_case, token
+from tests.test_cases import PNG, add_entry, case_id, create_case
+from tests.test_letters import generate_pan_email
 
 WRITERS, ENTRIES_EACH = 6, 3
 
@@ -24,14 +23,6 @@ def _stored_files(app) -> set[str]:
     with app.app_context():
         folder = attachment_path("0" * 64).parent.parent
     return {path.name for path in folder.rglob("*") if path.is_file() and len(path.name) == 64}
-
-
-def _email_letter(client, case):
-    url = f"/dossiers/{case}/courriers/demande-rdv-pan"
-    review = client.post(url, data={"csrf_token": token(client, url), "prepare": "1"}).get_data(as_text=True)
-    body = re.search(r'<textarea[^>]*name="body"[^>]*>(.*?)</textarea>', review, re.S).group(1)
-    return client.post(url, data={"csrf_token": csrf_token(review), "generate": "1", "subject": "URGENT : RDV",
-                                  "body": TODO_PATTERN.sub("problème technique", html.unescape(body))})
 
 
 def test_many_volunteers_adding_entries_and_letters_to_one_case_lose_nothing(app, make_user, tmp_path):
@@ -58,7 +49,7 @@ def test_many_volunteers_adding_entries_and_letters_to_one_case_lose_nothing(app
             if response.status_code == 302:
                 saved.append(summary)
         if number % 2 == 0:
-            response = _email_letter(client, case)
+            response = generate_pan_email(client, case, "URGENT : RDV")
             assert response.status_code in (302, 409), response.status_code
             letters += response.status_code == 302
         return saved, letters

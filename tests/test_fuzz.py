@@ -19,7 +19,6 @@ from hypothesis import strategies as st
 from core.accounts.models import Role
 from core.cases.models import Attachment, HeldDocument
 from core.web.extensions import db
-from tests.conftest import log_in
 from tests.test_cases import PNG, add_entry, case_id, create_case
 
 EXAMPLES = 25
@@ -146,11 +145,9 @@ def send(client, form: dict, data: dict):
 # --- the pages and their forms ------------------------------------------------------------
 
 @pytest.fixture
-def admin(app, make_user):
+def admin(browser):
     """An administrator sees every form; each test gets a fresh one (a fuzzed form may deactivate it)."""
-    client = app.test_client()
-    log_in(client, make_user(Role.ADMIN).email)
-    return client
+    return browser(Role.ADMIN)
 
 
 @pytest.fixture

@@ -146,6 +146,16 @@ def prepare(client, case, slug, **fields):
     return client.post(url, data=data)
 
 
+def generate_pan_email(client, case, subject):
+    """The PAN email as a volunteer sends it: reviewed, its blanks filled, generated."""
+    import html as html_module
+    review = prepare(client, case, "demande-rdv-pan").get_data(as_text=True)
+    body = re.search(r'<textarea[^>]*name="body"[^>]*>(.*?)</textarea>', review, re.S).group(1)
+    return client.post(f"/dossiers/{case}/courriers/demande-rdv-pan", data={
+        "csrf_token": csrf_token(review), "generate": "1", "subject": subject,
+        "body": L.TODO_PATTERN.sub("problème technique", html_module.unescape(body))})
+
+
 def test_review_edit_generate_and_find_the_pdf_again_exactly(app, benevole_client):
     case = case_id(create_case(benevole_client, anef_request_number="1401202411040000", request_complete="yes"))
     add_entry(benevole_client, case, files=[("capture.png", PNG)], summary="Aucune API sur le compte ANEF")
@@ -193,12 +203,7 @@ def test_a_text_still_holding_elements_to_complete_is_not_generated(app, benevol
 
 def test_an_email_comes_as_an_eml_and_a_mailto_link(app, benevole_client):
     case = case_id(create_case(benevole_client, anef_request_number="1401202411040000"))
-    review = prepare(benevole_client, case, "demande-rdv-pan").get_data(as_text=True)
-    body = re.search(r'<textarea[^>]*name="body"[^>]*>(.*?)</textarea>', review, re.S).group(1)
-    import html as html_module
-    benevole_client.post(f"/dossiers/{case}/courriers/demande-rdv-pan", data={
-        "csrf_token": csrf_token(review), "generate": "1", "subject": "URGENT : API",
-        "body": L.TODO_PATTERN.sub("problème technique", html_module.unescape(body))})
+    generate_pan_email(benevole_client, case, "URGENT : API")
     page = benevole_client.get(f"/dossiers/{case}/courriers").get_data(as_text=True)
     assert "mailto:pref-etrangers%40calvados.gouv.fr?subject=URGENT%20%3A%20API" in page
     with app.app_context():
@@ -212,12 +217,7 @@ def test_an_email_comes_as_an_eml_and_a_mailto_link(app, benevole_client):
 def test_a_stored_letter_rewritten_or_deleted_afterwards_is_caught_by_the_logs_verification(app, benevole_client):
     """The letter's text as sent is covered by its entry's hash, like its file (issue 13, item 12)."""
     case = case_id(create_case(benevole_client, anef_request_number="1401202411040000"))
-    review = prepare(benevole_client, case, "demande-rdv-pan").get_data(as_text=True)
-    body = re.search(r'<textarea[^>]*name="body"[^>]*>(.*?)</textarea>', review, re.S).group(1)
-    import html as html_module
-    benevole_client.post(f"/dossiers/{case}/courriers/demande-rdv-pan", data={
-        "csrf_token": csrf_token(review), "generate": "1", "subject": "URGENT : RDV",
-        "body": L.TODO_PATTERN.sub("problème technique", html_module.unescape(body))})
+    generate_pan_email(benevole_client, case, "URGENT : RDV")
 
     def verified():
         return app.test_cli_runner().invoke(args=["cases", "verify", f"D-{case:05d}"])
