@@ -183,20 +183,33 @@ class TimestampCheck:
 
 def check_stamps(stamps: list[StoredStamp], recomputed: dict[int, str], authority: Authority | None
                  ) -> TimestampCheck:
-    """Compare each token with the hash recomputed *now* from the entry's stored content (not the
-    stored hash, which whoever rewrites an entry rewrites too)."""
+    """Compare the tokens with the hashes recomputed *now* from the entries' stored content (not the
+    stored hashes, which whoever rewrites an entry rewrites too).
+
+    One OpenSSL check when all is well: the last token matching its entry's recomputed hash proves,
+    through the chain, every entry up to it. Only when it does not are earlier tokens checked, to
+    say from which entry the log was rewritten."""
     if authority is None:
         return TimestampCheck("not-configured")
     if not stamps:
         return TimestampCheck("none-yet")
-    good_sequence = good_time = None
-    for stored in sorted(stamps, key=lambda item: (item.sequence, item.time)):
-        problem = verify(stored.reply, stored.digest, authority)
-        if problem:
-            return TimestampCheck("token-invalid", good_sequence, good_time, stored.sequence, stored.time,
-                                  good_sequence, problem)
-        if recomputed.get(stored.sequence) != stored.digest:
-            return TimestampCheck("rewritten", good_sequence, good_time, stored.sequence, stored.time,
-                                  good_sequence)
-        good_sequence, good_time = stored.sequence, stored.time
-    return TimestampCheck("covered", good_sequence, good_time)
+    ordered = sorted(stamps, key=lambda item: (item.sequence, item.time))
+    latest = ordered[-1]
+    if _matches(latest, recomputed, authority):
+        return TimestampCheck("covered", latest.sequence, latest.time)
+    problem = verify(latest.reply, latest.digest, authority)
+    if problem:  # not even what it claims to cover: not this authority's token, or altered
+        return TimestampCheck("token-invalid", sequence=latest.sequence, time=latest.time, detail=problem)
+    earliest_failing, last_good = latest, None
+    for stored in reversed(ordered[:-1]):
+        if _matches(stored, recomputed, authority):
+            last_good = stored
+            break
+        earliest_failing = stored
+    return TimestampCheck("rewritten", last_good and last_good.sequence, last_good and last_good.time,
+                          earliest_failing.sequence, earliest_failing.time, last_good and last_good.sequence)
+
+
+def _matches(stored: StoredStamp, recomputed: dict[int, str], authority: Authority) -> bool:
+    digest = recomputed.get(stored.sequence)
+    return digest is not None and verify(stored.reply, digest, authority) is None
