@@ -105,7 +105,7 @@ def test_a_shared_file_removed_by_a_colleagues_failed_entry_is_written_back(app,
         return entry
 
     with app.app_context():
-        service._store(service.check_upload("colleague.png", picture))  # the colleague's copy, written first
+        service.store_upload(service.check_upload("colleague.png", picture))  # the colleague's copy, written first
     monkeypatch.setattr(service, "_append_once", then_the_colleague_gives_up)
     assert add_entry(benevole_client, case, files=[("capture.png", picture)]).status_code == 302
     monkeypatch.undo()
@@ -120,7 +120,7 @@ def test_a_failed_entry_removes_only_files_no_saved_entry_uses(app, benevole_cli
     kept, dropped = PNG + b"kept", PNG + b"dropped"
     add_entry(benevole_client, case, files=[("kept.png", kept)])
     with app.app_context():
-        files = [(service._store(service.check_upload(name, data))[0], data)
+        files = [(service.store_upload(service.check_upload(name, data))[0], data)
                  for name, data in (("kept.png", kept), ("dropped.png", dropped))]
         service.forget_unreferenced_files(files)
         assert [service.attachment_path(digest).is_file() for digest, _data in files] == [True, False]

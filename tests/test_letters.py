@@ -224,10 +224,17 @@ def test_a_stored_letter_rewritten_or_deleted_afterwards_is_caught_by_the_logs_v
 
     assert verified().exit_code == 0
     with app.app_context():
+        original = db.session.scalar(db.select(Letter.body).where(Letter.case_id == case))
         db.session.execute(db.update(Letter).where(Letter.case_id == case).values(body="Rien d'urgent."))
         db.session.commit()
     result = verified()
     assert result.exit_code != 0 and "entrée n° 1 – le texte de son courrier a été modifié" in result.output
+    with app.app_context():  # a copy with the original text beside the altered one does not hide it
+        altered = db.session.scalar(db.select(Letter).where(Letter.case_id == case))
+        db.session.add(Letter(**{column.name: getattr(altered, column.name) for column in Letter.__table__.columns
+                                 if column.name != "id"} | {"body": original}))
+        db.session.commit()
+    assert "entrée n° 1 – le texte de son courrier a été modifié" in verified().output
     with app.app_context():
         db.session.execute(db.delete(Letter).where(Letter.case_id == case))
         db.session.commit()

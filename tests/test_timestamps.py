@@ -167,3 +167,62 @@ def test_a_long_timestamped_log_is_verified_with_one_check_of_its_last_token(app
     monkeypatch.setattr(timestamps, "_openssl", counted)
     assert "jusqu’à l’entrée n° 5" in verification(benevole_client, case)
     assert len(verifications) == 1
+
+
+def test_tokens_moved_away_from_a_rewritten_entry_do_not_hide_it(app, benevole_client, case, timestamped):
+    """Whoever rewrote entry 3 files its token and the next one under no entry (or another):
+    each token's own imprint must be the recomputed hash of the entry it is filed under."""
+    for number in range(4):
+        add_entry(benevole_client, case, summary=f"Tentative {number}")
+    rewrite_entry_and_recompute_every_hash(app, case, 3, "Rendez-vous obtenu")
+    with app.app_context():
+        db.session.execute(db.update(EvidenceTimestamp).where(EvidenceTimestamp.case_id == case,
+                                                              EvidenceTimestamp.sequence >= 3).values(sequence=0))
+        db.session.commit()
+    assert "Le journal a été réécrit après son horodatage" in verification(benevole_client, case)
+    result = app.test_cli_runner().invoke(args=["cases", "timestamp"])  # the nightly job does not launder it
+    assert result.exit_code != 0 and "non horodaté" in result.output
+
+
+def test_an_erased_persons_log_starts_again_and_verifies(app, benevole_client, coordinator, case, timestamped):
+    for text in ("Capture", "Appel", "Courriel"):
+        add_entry(benevole_client, case, summary=text)
+    page = coordinator.get(f"/dossiers/{case}/effacer").get_data(as_text=True)
+    from tests.conftest import csrf_token
+    coordinator.post(f"/dossiers/{case}/effacer", data={"csrf_token": csrf_token(page), "confirm": f"D-{case:05d}"})
+    with app.app_context():
+        assert db.session.get(Case, case).erased_at is not None
+    result = app.test_cli_runner().invoke(args=["cases", "verify", f"D-{case:05d}"])
+    assert result.exit_code == 0 and "jusqu’à l’entrée n° 1" in result.output, result.output
+
+
+def test_an_authority_answering_nonsense_costs_the_volunteer_nothing(app, benevole_client, case, authority,
+                                                                     monkeypatch):
+    import socket
+    import threading
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def answer_nonsense():
+        for _ in range(2):
+            connection, _address = listener.accept()
+            connection.recv(65536)
+            connection.sendall(b"NOT HTTP AT ALL\r\n\r\n")
+            connection.close()
+
+    threading.Thread(target=answer_nonsense, daemon=True).start()
+    nonsense = Authority(f"http://127.0.0.1:{listener.getsockname()[1]}/tsr", authority.configured.ca_file, timeout=5)
+    monkeypatch.setitem(app.extensions, "permanence.tsa", nonsense)
+    assert add_entry(benevole_client, case, summary="Capture de l'erreur").status_code == 302
+    with app.app_context():
+        assert len(db.session.get(Case, case).entries) == 1
+    listener.close()
+
+
+def test_tokens_of_a_former_authority_stay_verifiable_with_both_roots_configured(app, benevole_client, case,
+                                                                                timestamped, monkeypatch, tmp_path):
+    add_entry(benevole_client, case, summary="Capture de l'erreur")
+    with LocalAuthority(tmp_path) as new:  # the administrator changes authority and keeps the former root
+        both = tmp_path / "roots.pem"
+        both.write_bytes(new.configured.ca_file.read_bytes() + timestamped.configured.ca_file.read_bytes())
+        monkeypatch.setitem(app.extensions, "permanence.tsa", Authority(new.url, both))
+        assert "Horodaté par l’autorité jusqu’à l’entrée n° 1" in verification(benevole_client, case)

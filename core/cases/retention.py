@@ -22,12 +22,23 @@ def expired_cases(today: dt.date) -> list[Case]:
 
 
 def _delete_files(digests: set[str]) -> None:
-    """Remove the stored files no remaining entry refers to."""
+    """Remove the stored files no remaining entry refers to. The same file may be attached at this
+    moment to another case: it is set aside first, checked again, and put back if it is now used
+    (a volunteer's entry saved meanwhile also writes it back itself: attachments.keep_files)."""
+    def still_used(digest: str) -> bool:
+        db.session.rollback()  # what other transactions committed since
+        return bool(db.session.scalar(db.select(db.func.count(Attachment.id)).where(Attachment.sha256 == digest)))
+
     for digest in digests:
-        still_used = db.session.scalar(db.select(db.func.count(Attachment.id)).where(Attachment.sha256 == digest))
         path = service.attachment_path(digest)
-        if not still_used and path.exists():
-            path.unlink()
+        if still_used(digest) or not path.exists():
+            continue
+        aside = path.with_name(f".{digest}.deleting")
+        path.replace(aside)
+        if still_used(digest) and not path.exists():
+            aside.replace(path)
+        else:
+            aside.unlink(missing_ok=True)
 
 
 def _digests(case: Case) -> set[str]:
@@ -76,6 +87,7 @@ def erase_person(case: Case, today: dt.date, by: str) -> None:
     case.status, case.erased_at = "closed", utcnow()
     case.closed_at = case.closed_at or utcnow()
     case.evidence_count, case.evidence_head = 0, None
+    case.timestamps.clear()  # they covered entries that no longer exist; the new log starts at #1
     db.session.flush()
     service.append_entry(case, kind="erasure", occurred_at=utcnow(), by=by,
                          summary="Données personnelles effacées à la demande de la personne (RGPD, article 17).")

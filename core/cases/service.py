@@ -6,8 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import random
 import time
-from dataclasses import dataclass
-from pathlib import Path
 
 from flask import abort, current_app
 from sqlalchemy import inspect as sa_inspect
@@ -15,15 +13,17 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from core.cases import timestamps
-from core.cases.evidence import (
-    GENESIS,
-    ChainCheck,
-    EntryRecord,
-    letter_digest,
-    sha256_of,
-    sniff_media_type,
-    verify_chain,
+from core.cases.attachments import (  # noqa: F401 (the views and commands find them here too)
+    Upload,
+    UploadError,
+    attachment_path,
+    attachments_dir,
+    check_upload,
+    forget_unreferenced_files,
+    keep_files,
+    store_upload,
 )
+from core.cases.evidence import GENESIS, ChainCheck, EntryRecord, letter_digest, sha256_of, verify_chain
 from core.cases.models import Attachment, Case, CaseDeadline, EvidenceEntry, EvidenceTimestamp
 from core.plugins.local import LocalAssessment, assess_locally
 from core.plugins.state import local_facts
@@ -151,67 +151,6 @@ def next_deadline(case: Case, today: dt.date | None = None) -> CaseDeadline | No
 
 # --- evidence ----------------------------------------------------------------------
 
-class UploadError(ValueError):
-    """A file was refused; ``code`` says why (too-large, not-allowed, empty)."""
-
-    def __init__(self, code: str, filename: str):
-        self.code, self.filename = code, filename
-        super().__init__(f"{code}: {filename}")
-
-
-@dataclass(frozen=True)
-class Upload:
-    filename: str
-    data: bytes
-    media_type: str
-
-
-def check_upload(filename: str, data: bytes) -> Upload:
-    from core.cases.evidence import MAX_ATTACHMENT_BYTES
-
-    # Line breaks, NUL and other control characters would break the download's header, the ZIP's
-    # entry names and the email letter, and PostgreSQL refuses NUL: they never reach storage.
-    printable = "".join(character for character in (filename or "") if character.isprintable())
-    name = Path(printable.replace("\\", "/")).name.strip()[:200] or "piece"
-    if not data:
-        raise UploadError("empty", name)
-    if len(data) > MAX_ATTACHMENT_BYTES:
-        raise UploadError("too-large", name)
-    media_type = sniff_media_type(data[:16])
-    if media_type is None:
-        raise UploadError("not-allowed", name)
-    return Upload(name, data, media_type)
-
-
-def attachments_dir() -> Path:
-    return Path(current_app.config.get("ATTACHMENTS_DIR") or Path(current_app.instance_path) / "attachments")
-
-
-def attachment_path(sha256: str) -> Path:
-    return attachments_dir() / sha256[:2] / sha256
-
-
-def _store(upload: Upload) -> tuple[str, bool]:
-    """``(sha256, whether this call wrote the file)``: a file already there belongs to an entry
-    already saved (or about to be), and is never removed on this one's behalf."""
-    digest = sha256_of(upload.data)
-    path = attachment_path(digest)
-    if path.exists():
-        return digest, False
-    _write(path, upload.data)
-    return digest, True
-
-
-def _write(path: Path, data: bytes) -> None:
-    import tempfile
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # A private temporary name: two uploads of the same file at once both succeed.
-    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name[:8]}", delete=False) as temporary:
-        temporary.write(data)
-    Path(temporary.name).replace(path)
-
-
 def record_of(entry: EvidenceEntry) -> EntryRecord:
     return EntryRecord(case_id=entry.case_id, sequence=entry.sequence, kind=entry.kind,
                        occurred_at=entry.occurred_at, recorded_at=entry.recorded_at, recorded_by=entry.recorded_by,
@@ -241,27 +180,30 @@ def append_entry(case: Case, *, kind: str, occurred_at: dt.datetime, summary: st
     ``letter``, a new :class:`~core.letters.models.Letter`, is saved with the entry, in the same
     transaction, and its text is covered by the entry's hash. Once saved, the entry is timestamped
     if an authority is configured (:func:`stamp_entry`)."""
-    stored = [_store(upload) for upload in uploads]
+    stored = [store_upload(upload) for upload in uploads]
     hashes = [digest for digest, _written in stored]
     try:
         for attempt in range(APPEND_ATTEMPTS):
             entry = _append_once(case, kind, occurred_at, summary, by, url, reference, result, corrects,
                                  uploads, hashes, letter)
             if entry is not None:
-                _keep_files(uploads, hashes)
-                stamp_entry(case, entry.sequence, entry.entry_hash)
-                return entry
+                break
             db.session.rollback()
             time.sleep(0.005 * (attempt + 1) * random.random())  # let the other writer finish
             case = db.session.get(Case, case.id)
             if corrects is not None:
                 corrects = db.session.get(EvidenceEntry, corrects.id)
-        raise ChainBusy(f"case {case.id}: the chain's head kept moving")
+        else:
+            raise ChainBusy(f"case {case.id}: the chain's head kept moving")
     except BaseException:
         db.session.rollback()
         forget_unreferenced_files([(digest, upload.data) for upload, (digest, written) in zip(uploads, stored)
                                    if written])
         raise
+    # Saved: what follows must not make the volunteer think otherwise (no error page, no retry).
+    keep_files(uploads, hashes)
+    stamp_entry(case, entry.sequence, entry.entry_hash)
+    return entry
 
 
 def _append_once(case, kind, occurred_at, summary, by, url, reference, result, corrects, uploads, hashes, letter
@@ -302,37 +244,18 @@ def _append_once(case, kind, occurred_at, summary, by, url, reference, result, c
     return entry
 
 
-def forget_unreferenced_files(files: list[tuple[str, bytes]]) -> None:
-    """Files this failed entry wrote: removed, unless an attachment row points to one by now.
-
-    The same file may be in another volunteer's entry being saved at this very moment: checked
-    again after the removal, and written back if that entry was saved meanwhile; if it is saved
-    after, it writes the file back itself (:func:`_keep_files`)."""
-    def referenced(digest: str) -> bool:
-        db.session.rollback()  # a fresh read: what other transactions committed since
-        return db.session.scalar(db.select(Attachment.id).where(Attachment.sha256 == digest).limit(1)) is not None
-
-    for digest, data in dict(files).items():
-        if referenced(digest):
-            continue
-        attachment_path(digest).unlink(missing_ok=True)
-        if referenced(digest):
-            _write(attachment_path(digest), data)
-
-
-def _keep_files(uploads, hashes) -> None:
-    """After the commit: a file this entry found already stored may have been removed meanwhile by
-    a failed entry that had written it (:func:`forget_unreferenced_files`); it is written back."""
-    for upload, digest in zip(uploads, hashes, strict=True):
-        path = attachment_path(digest)
-        if not path.is_file():
-            _write(path, upload.data)
-
-
 def verify_case(case: Case) -> ChainCheck:
-    """The chain recomputed from what is stored, each file and letter it covers, then its timestamps."""
+    """The chain recomputed from what is stored, each file and letter it covers, then its timestamps.
+
+    The tokens are read first, then the entries: a colleague's entry saved and timestamped during
+    the check is then either seen whole or not at all, never its token without it."""
+    stamps = [timestamps.StoredStamp(row.sequence, row.entry_hash, row.reply, row.stamped_at)
+              for row in db.session.scalars(db.select(EvidenceTimestamp).where(EvidenceTimestamp.case_id == case.id))]
+    db.session.expire(case, ["entries", "letters", "evidence_count", "evidence_head"])
     records, problems = [], {}
-    letters = {letter.entry_id: letter for letter in case.letters if letter.entry_id}
+    letters: dict[int, list] = {}
+    for letter in case.letters:
+        letters.setdefault(letter.entry_id, []).append(letter)
     for entry in case.entries:
         records.append((record_of(entry), entry.entry_hash))
         for attachment in entry.attachments:
@@ -341,17 +264,15 @@ def verify_case(case: Case) -> ChainCheck:
                 problems.setdefault(entry.sequence, "attachment-missing")
             elif sha256_of(path.read_bytes()) != attachment.sha256:
                 problems.setdefault(entry.sequence, "attachment-changed")
-        if entry.letter_digest is not None:
-            letter = letters.get(entry.id)
-            if letter is None:
+        if entry.letter_digest is not None:  # exactly its letter: not missing, not rewritten, not doubled
+            found = letters.get(entry.id, [])
+            if not found:
                 problems.setdefault(entry.sequence, "letter-missing")
-            elif letter_digest(letter.hashed_fields()) != entry.letter_digest:
+            elif len(found) > 1 or letter_digest(found[0].hashed_fields()) != entry.letter_digest:
                 problems.setdefault(entry.sequence, "letter-changed")
     check = verify_chain(records, problems, head=(case.evidence_count, case.evidence_head))
-    stamps = timestamps.check_stamps(
-        [timestamps.StoredStamp(row.sequence, row.entry_hash, row.reply, row.stamped_at) for row in case.timestamps],
-        {record.sequence: record.digest() for record, _stored in records}, timestamp_authority())
-    return check.with_timestamps(stamps)
+    return check.with_timestamps(timestamps.check_stamps(
+        stamps, {record.sequence: record.digest() for record, _stored in records}, timestamp_authority()))
 
 
 # --- timestamps -------------------------------------------------------------------------
@@ -369,14 +290,15 @@ def stamp_entry(case: Case, sequence: int, digest: str) -> EvidenceTimestamp | N
         return None
     try:
         stamp = timestamps.stamp(authority, digest)
-    except timestamps.TimestampError as error:
-        current_app.logger.warning("case %s, entry %s not timestamped: %s", case.id, sequence, error)
+        row = EvidenceTimestamp(case_id=case.id, sequence=sequence, entry_hash=digest, reply=stamp.reply,
+                                stamped_at=stamp.time, authority_url=authority.url)
+        db.session.add(row)
+        audit("evidence.timestamp", case, f"#{sequence} {digest}", commit=False)
+        db.session.commit()
+    except Exception as error:  # whatever the network or the authority does, the entry stays saved
+        db.session.rollback()
+        current_app.logger.warning("case %s, entry %s not timestamped: %r", case.id, sequence, error)
         return None
-    row = EvidenceTimestamp(case_id=case.id, sequence=sequence, entry_hash=digest, reply=stamp.reply,
-                            stamped_at=stamp.time, authority_url=authority.url)
-    db.session.add(row)
-    audit("evidence.timestamp", case, f"#{sequence} {digest}", commit=False)
-    db.session.commit()
     return row
 
 

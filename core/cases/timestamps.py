@@ -17,7 +17,6 @@ Pure Python and OpenSSL's command line (the ``openssl`` Debian package), no Flas
 from __future__ import annotations
 
 import datetime as dt
-import re
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -37,7 +36,8 @@ class Authority:
     ``PERMANENCE_TSA_CERTS``)."""
 
     url: str
-    #: Its root certificate (PEM): what its tokens are verified against.
+    #: Its root certificate(s) (PEM; several in one file when the authority changes or renews its
+    #: root: tokens made before stay verifiable).
     ca_file: Path
     #: Intermediate certificates (PEM) when its tokens do not carry them.
     untrusted: Path | None = None
@@ -49,6 +49,8 @@ def configured_authority(config) -> Authority | None:
     certificate is refused (ValueError): no token could be verified."""
     if not config.get("TSA_URL"):
         return None
+    if not str(config["TSA_URL"]).startswith(("https://", "http://")):
+        raise ValueError(f"PERMANENCE_TSA_URL must start with https:// or http:// (now: {config['TSA_URL']!r}).")
     ca_file = Path(config.get("TSA_CA_FILE") or "")
     if not config.get("TSA_CA_FILE") or not ca_file.is_file():
         raise ValueError("PERMANENCE_TSA_URL is set: set PERMANENCE_TSA_CA_FILE to the authority's root "
@@ -101,19 +103,29 @@ def stamp(authority: Authority, digest: str) -> Stamp:
         problem = _verify(reply, authority, ("-queryfile", str(query_file)), folder)
     if problem:
         raise TimestampError(f"the authority's reply does not verify: {problem}")
-    return Stamp(reply, time_of(reply))
+    return Stamp(reply, read_token(reply).time)
 
 
 def verify(reply: bytes, digest: str, authority: Authority) -> str | None:
-    """None if ``reply`` is the authority's valid timestamp of ``digest``, else OpenSSL's reason."""
+    """None if ``reply`` is the authority's valid timestamp of ``digest``, else OpenSSL's reason.
+
+    The certificates are checked as they were at the token's own time: a token stays valid once
+    the authority's certificate has expired (as a signed paper stays signed)."""
+    try:
+        moment = read_token(reply).time
+    except TimestampError as error:
+        return str(error)
     with tempfile.TemporaryDirectory() as folder:
-        return _verify(reply, authority, ("-digest", digest), folder)
+        return _verify(reply, authority, ("-digest", digest), folder, moment)
 
 
-def _verify(reply: bytes, authority: Authority, what: tuple[str, ...], folder: str) -> str | None:
+def _verify(reply: bytes, authority: Authority, what: tuple[str, ...], folder: str,
+            moment: dt.datetime | None = None) -> str | None:
     reply_file = Path(folder, "reply.tsr")
     reply_file.write_bytes(reply)
     arguments = ["-verify", *what, "-in", str(reply_file), "-CAfile", str(authority.ca_file)]
+    if moment is not None:
+        arguments += ["-attime", str(int(moment.replace(tzinfo=dt.timezone.utc).timestamp()))]
     if authority.untrusted:
         arguments += ["-untrusted", str(authority.untrusted)]
     result = _openssl(*arguments)
@@ -125,22 +137,58 @@ def _verify(reply: bytes, authority: Authority, what: tuple[str, ...], folder: s
     return reasons[-1] if reasons else "verification failed"
 
 
-#: "Time stamp: Nov 23 15:30:00 2026 GMT", with fractions of a second when the authority gives them.
-_TIME = re.compile(r"^Time stamp: (\w{3}) +(\d{1,2}) (\d\d):(\d\d):(\d\d)(?:\.\d+)? (\d{4}) GMT$", re.M)
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+@dataclass(frozen=True)
+class TokenContent:
+    """What a token certifies, read from the token itself (never from a column anyone could edit)."""
+
+    digest: str  # the message imprint, hex
+    time: dt.datetime  # genTime, UTC
 
 
-def time_of(reply: bytes) -> dt.datetime:
-    """The time the authority certifies (its genTime), in UTC."""
-    with tempfile.TemporaryDirectory() as folder:
-        reply_file = Path(folder, "reply.tsr")
-        reply_file.write_bytes(reply)
-        result = _openssl("-reply", "-in", str(reply_file), "-text")
-    found = _TIME.search(result.stdout.decode(errors="replace"))
-    if result.returncode != 0 or not found:
-        raise TimestampError("the authority's reply carries no time")
-    month, day, hour, minute, second, year = found.groups()
-    return dt.datetime(int(year), _MONTHS.index(month) + 1, int(day), int(hour), int(minute), int(second))
+def read_token(reply: bytes) -> TokenContent:
+    """The imprint and time of a TimeStampResp (RFC 3161 §2.4.2), read from its DER.
+
+    TimeStampResp ::= SEQUENCE { status, timeStampToken ContentInfo { contentType, [0] SignedData {
+    version, digestAlgorithms, encapContentInfo { eContentType, [0] OCTET STRING TSTInfo } … } } }
+    TSTInfo ::= SEQUENCE { version, policy, messageImprint { hashAlgorithm, hashedMessage }, serialNumber,
+    genTime GeneralizedTime, … }"""
+    try:
+        response = _children(_element(reply, 0)[1])
+        content_info = _children(response[1][1])
+        signed_data = _children(_children(content_info[1][1])[0][1])
+        encapsulated = _children(signed_data[2][1])
+        tst_info = _children(_children(encapsulated[1][1])[0][1])
+        tst_info = _children(tst_info[0][1]) if tst_info[0][0] == 0x30 and len(tst_info) == 1 else tst_info
+        imprint = _children(tst_info[2][1])
+        hashed = imprint[1][1]
+        generalized = tst_info[4][1].decode("ascii")  # YYYYMMDDHHMMSS[.fff]Z
+        moment = dt.datetime.strptime(generalized[:14], "%Y%m%d%H%M%S")
+    except (IndexError, ValueError, UnicodeDecodeError) as error:
+        raise TimestampError("not a timestamp token") from error
+    return TokenContent(hashed.hex(), moment)
+
+
+def _element(data: bytes, offset: int) -> tuple[int, bytes, int]:
+    """(tag, content, next offset) of the DER element at ``offset``."""
+    tag, length = data[offset], data[offset + 1]
+    offset += 2
+    if length & 0x80:
+        size = length & 0x7F
+        if not 0 < size <= 4:
+            raise ValueError("unsupported DER length")
+        length = int.from_bytes(data[offset:offset + size], "big")
+        offset += size
+    if offset + length > len(data):
+        raise ValueError("truncated DER")
+    return tag, data[offset:offset + length], offset + length
+
+
+def _children(content: bytes) -> list[tuple[int, bytes]]:
+    found, offset = [], 0
+    while offset < len(content):
+        tag, inner, offset = _element(content, offset)
+        found.append((tag, inner))
+    return found
 
 
 @dataclass(frozen=True)
@@ -186,30 +234,28 @@ def check_stamps(stamps: list[StoredStamp], recomputed: dict[int, str], authorit
     """Compare the tokens with the hashes recomputed *now* from the entries' stored content (not the
     stored hashes, which whoever rewrites an entry rewrites too).
 
-    One OpenSSL check when all is well: the last token matching its entry's recomputed hash proves,
-    through the chain, every entry up to it. Only when it does not are earlier tokens checked, to
-    say from which entry the log was rewritten."""
+    Every token's own imprint (read from the token, not from a column) must be the recomputed hash
+    of the entry it is filed under: a moved or altered token is as suspect as a rewritten entry.
+    Then one OpenSSL check of the last token suffices: being genuine and matching, it proves
+    through the chain every entry up to it; earlier tokens need not be signed to prove anything."""
     if authority is None:
         return TimestampCheck("not-configured")
     if not stamps:
         return TimestampCheck("none-yet")
-    ordered = sorted(stamps, key=lambda item: (item.sequence, item.time))
-    latest = ordered[-1]
-    if _matches(latest, recomputed, authority):
-        return TimestampCheck("covered", latest.sequence, latest.time)
-    problem = verify(latest.reply, latest.digest, authority)
-    if problem:  # not even what it claims to cover: not this authority's token, or altered
-        return TimestampCheck("token-invalid", sequence=latest.sequence, time=latest.time, detail=problem)
-    earliest_failing, last_good = latest, None
-    for stored in reversed(ordered[:-1]):
-        if _matches(stored, recomputed, authority):
-            last_good = stored
-            break
-        earliest_failing = stored
-    return TimestampCheck("rewritten", last_good and last_good.sequence, last_good and last_good.time,
-                          earliest_failing.sequence, earliest_failing.time, last_good and last_good.sequence)
-
-
-def _matches(stored: StoredStamp, recomputed: dict[int, str], authority: Authority) -> bool:
-    digest = recomputed.get(stored.sequence)
-    return digest is not None and verify(stored.reply, digest, authority) is None
+    read = []
+    for stored in sorted(stamps, key=lambda item: (item.sequence, item.time)):
+        try:
+            read.append((stored, read_token(stored.reply)))
+        except TimestampError as error:
+            return TimestampCheck("token-invalid", sequence=stored.sequence, time=stored.time, detail=str(error))
+    last_good = None
+    for stored, content in read:
+        if recomputed.get(stored.sequence) != content.digest:
+            return TimestampCheck("rewritten", last_good and last_good[0].sequence, last_good and last_good[1].time,
+                                  stored.sequence, content.time, last_good and last_good[0].sequence)
+        last_good = (stored, content)
+    latest, content = read[-1]
+    problem = verify(latest.reply, content.digest, authority)
+    if problem:  # not this authority's token, or altered: nothing it claims can be relied on
+        return TimestampCheck("token-invalid", sequence=latest.sequence, time=content.time, detail=problem)
+    return TimestampCheck("covered", latest.sequence, content.time)
