@@ -9,7 +9,13 @@ the end the script checks, in the database and on disk:
 - lost entries: every entry and letter the server reported saved is stored
   exactly once, and nothing it reported refused was stored;
 - orphan files: no stored attachment without a row pointing to it;
-- chains: every case's evidence log verifies.
+- chains: every case's evidence log verifies, during the run (volunteers press
+  « Vérifier le journal » while others add) and at the end;
+- and that the run did something: entries and letters saved, searches that
+  find, every answer expected (any 4xx but a 409 "send it again" is a failure).
+
+A local RFC 3161 authority (OpenSSL's, tests/local_tsa.py) timestamps every
+entry during the run, as an administrator's would; `--no-timestamps` leaves it out.
 
     make crowd                                                    # SQLite, then PostgreSQL
     .venv/bin/python bench/crowd.py --database sqlite --users 50 --seconds 60
@@ -50,7 +56,9 @@ PASSWORD = "crowd-password-not-secret"
 PNG = b"\x89PNG\r\n\x1a\n"
 HOT_CASES = 4
 #: What a volunteer does, and how often (out of 100).
-ACTIONS = (("list", 25), ("search", 10), ("open", 25), ("entry", 30), ("letter", 10))
+ACTIONS = (("list", 22), ("search", 10), ("open", 25), ("entry", 30), ("letter", 8), ("verify", 5))
+#: Answers that are not failures: a page, a redirect after a save, "send it again" (409).
+EXPECTED = {200, 302, 303, 409}
 
 
 class Volunteer:
@@ -112,8 +120,13 @@ class Tally:
     def answer(self, action: str, status: int, detail: str = "") -> None:
         with self.lock:
             self.answers[(action, status)] += 1
-            if status >= 500 or status == 0:
+            if status not in EXPECTED:
                 self.failures.append(f"{action}: HTTP {status} {detail[:200]}")
+
+    def fail(self, action: str, what: str) -> None:
+        with self.lock:
+            self.answers[(action, "wrong")] += 1
+            self.failures.append(f"{action}: {what}")
 
 
 def act(volunteer: Volunteer, action: str, cases: list[int], hot: list[int], names: list[str],
@@ -127,8 +140,10 @@ def act(volunteer: Volunteer, action: str, cases: list[int], hot: list[int], nam
         status, _body, location = volunteer.post("/dossiers/recherche", {"csrf_token": volunteer.token,
                                                                          "q": rng.choice(names)})
         if status == 303:
-            status, _body, _ = volunteer.get(urllib.parse.urlsplit(location).path + "?"
-                                             + urllib.parse.urlsplit(location).query)
+            status, body, _ = volunteer.get(urllib.parse.urlsplit(location).path + "?"
+                                            + urllib.parse.urlsplit(location).query)
+            if status == 200 and ("0 dossier<" in body or "Aucun dossier ne correspond" in body):
+                return tally.fail(action, "a name taken from the cases found nothing")
     elif action == "open":
         status, _body, _ = volunteer.get(f"/dossiers/{case}")
     elif action == "entry":
@@ -143,6 +158,16 @@ def act(volunteer: Volunteer, action: str, cases: list[int], hot: list[int], nam
         with tally.lock:
             (tally.saved_entries if status == 302 else tally.refused_entries).add(marker)
         action = f"entry ({'saved' if status == 302 else 'refused'})"
+    elif action == "verify":  # while colleagues add to the same logs
+        volunteer.get(f"/dossiers/{case}")
+        status, _body, location = volunteer.post(f"/dossiers/{case}/journal/verifier",
+                                                 {"csrf_token": volunteer.token})
+        if status == 302:
+            status, body, _ = volunteer.get(urllib.parse.urlsplit(location).path)
+            if "flash-error" in body or "Le journal est intact" not in body:
+                said = re.search(r'class="flash flash-error"[^>]*>(.*?)</p>', body, re.S)
+                return tally.fail(action, f"case {case}: the log did not verify during the run: "
+                                          f"{html.unescape(said.group(1)) if said else 'no verdict shown'}")
     else:
         status = letter(volunteer, rng.choice(hot), tally)
         action = f"letter ({'saved' if status == 302 else 'refused'})"
@@ -155,7 +180,7 @@ def letter(volunteer: Volunteer, case: int, tally: Tally) -> int:
     status, review, _ = volunteer.post(url, {"csrf_token": volunteer.token, "prepare": "1"})
     body = re.search(r'<textarea[^>]*name="body"[^>]*>(.*?)</textarea>', review, re.S)
     if status != 200 or body is None:
-        return status
+        return status if status != 200 else 0  # a review page without its text is a failure too
     subject = f"crowd-{uuid.uuid4().hex}"
     status, _page, _ = volunteer.post(url, {"csrf_token": volunteer.token, "generate": "1", "subject": subject,
                                             "body": TODO_PATTERN.sub("problème technique", html.unescape(body.group(1)))})
@@ -164,13 +189,14 @@ def letter(volunteer: Volunteer, case: int, tally: Tally) -> int:
     return status
 
 
-def run(database: str, users: int, seconds: float, workers: int, cases_count: int) -> bool:
+def run(database: str, users: int, seconds: float, workers: int, cases_count: int, with_timestamps: bool) -> bool:
     from core import create_app
     from core.accounts.models import User
     from core.web.config import normalise_database_url
     from core.web.extensions import db
 
     folder = Path(tempfile.mkdtemp(prefix=f"crowd-{database}-"))
+    (folder / "tsa").mkdir()
     url = os.environ["DATABASE_URL"] if database == "postgresql" else f"sqlite:///{folder / 'crowd.sqlite3'}"
     attachments = folder / "attachments"
     app = create_app({"SQLALCHEMY_DATABASE_URI": normalise_database_url(url), "ATTACHMENTS_DIR": str(attachments)})
@@ -199,6 +225,20 @@ def run(database: str, users: int, seconds: float, workers: int, cases_count: in
            "PERMANENCE_DEMO": ""}
     serving.WORKERS = workers
     tally = Tally()
+    with contextlib.ExitStack() as stack:
+        if with_timestamps:
+            from tests.local_tsa import LocalAuthority
+            authority = stack.enter_context(LocalAuthority(folder / "tsa"))
+            env.update(PERMANENCE_TSA_URL=authority.url, PERMANENCE_TSA_CA_FILE=str(authority.configured.ca_file))
+            app.extensions["permanence.tsa"] = authority.configured  # the final check verifies the tokens
+        elapsed = _load(env, folder, emails, users, seconds, workers, database, case_ids, hot, names, tally)
+        ok = report(app, database, tally, elapsed, attachments, folder)
+        if with_timestamps:
+            print(f"  tokens signed by the local authority: {authority.requests}")
+    return ok
+
+
+def _load(env, folder, emails, users, seconds, workers, database, case_ids, hot, names, tally) -> float:
     with serving.Server("core:create_app()", env, folder / "gunicorn.log") as server:
         print(f"{database}: {users} volunteers log in…", flush=True)
         volunteers = [Volunteer(server.url, email) for email in emails]
@@ -213,7 +253,7 @@ def run(database: str, users: int, seconds: float, workers: int, cases_count: in
                 action = rng.choices([name for name, _ in ACTIONS], weights)[0]
                 try:
                     act(volunteers[number], action, case_ids, hot, names, tally, rng)
-                except (OSError, urllib.error.URLError) as error:
+                except Exception as error:  # noqa: BLE001 (a volunteer who stops is a failure, said so)
                     tally.answer(action, 0, repr(error))
 
         print(f"{database}: {users} volunteers for {seconds:.0f} s, gunicorn {workers} sync workers", flush=True)
@@ -223,8 +263,7 @@ def run(database: str, users: int, seconds: float, workers: int, cases_count: in
             thread.start()
         for thread in threads:
             thread.join()
-        elapsed = time.monotonic() - started
-    return report(app, database, tally, elapsed, attachments, folder)
+        return time.monotonic() - started
 
 
 def report(app, database: str, tally: Tally, elapsed: float, attachments: Path, folder: Path) -> bool:
@@ -250,15 +289,22 @@ def report(app, database: str, tally: Tally, elapsed: float, attachments: Path, 
         cases = db.session.scalar(db.select(db.func.count(Case.id)))
     requests = sum(tally.answers.values())
     print(f"\n{database}: {requests} actions (one to three requests each) in {elapsed:.0f} s ({requests / elapsed:.0f}/s)")
-    for (action, status), count in sorted(tally.answers.items()):
+    for (action, status), count in sorted(tally.answers.items(), key=lambda item: (item[0][0], str(item[0][1]))):
         print(f"  {action:<18} HTTP {status}: {count}")
     print(f"  entries reported saved: {len(tally.saved_entries)}, refused: {len(tally.refused_entries)}; "
           f"letters generated: {len(tally.saved_letters)}, refused: {len(tally.refused_letters)}")
-    checks = [("errors (5xx, connection)", len(tally.failures)), ("lost entries and letters", len(lost)),
+    searches = sum(count for (action, status), count in tally.answers.items() if action == "search" and status == 200)
+    checks = [("errors (unexpected answers)", len(tally.failures)), ("lost entries and letters", len(lost)),
               ("saved although refused", len(unexpected)), ("orphan files", len(orphans)),
               (f"chains not verified (of {cases})", len(broken))]
     for label, count in checks:
         print(f"  {label:<34} {count}  {'PASS' if count == 0 else 'FAIL'}")
+    # A run that saved nothing proves nothing.
+    did = [("entries saved", len(tally.saved_entries)), ("letters generated", len(tally.saved_letters)),
+           ("searches that found", searches)]
+    for label, count in did:
+        print(f"  {label:<34} {count}  {'PASS' if count > 0 else 'FAIL (nothing done)'}")
+    checks += [(label, 0 if count > 0 else 1) for label, count in did]
     for failure in tally.failures[:10]:
         print("   ", failure)
     if broken:
@@ -274,8 +320,10 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
     parser.add_argument("--cases", type=int, default=200, help="cases seeded before the run")
+    parser.add_argument("--no-timestamps", action="store_true", help="no timestamping authority during the run")
     options = parser.parse_args()
-    return 0 if run(options.database, options.users, options.seconds, options.workers, options.cases) else 1
+    return 0 if run(options.database, options.users, options.seconds, options.workers, options.cases,
+                    not options.no_timestamps) else 1
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from core.cases.service import attachment_path, verify_case
 from core.letters.models import Letter
 from core.web.extensions import db
 from tests.conftest import csrf_token, log_in
-from tests.test_cases import PNG, add_entry, case_id, create_case
+from tests.test_cases import PNG, add_entry, case_id, create_case, token
 from tests.test_letters import generate_pan_email
 
 WRITERS, ENTRIES_EACH = 6, 3
@@ -124,3 +124,29 @@ def test_a_failed_entry_removes_only_files_no_saved_entry_uses(app, benevole_cli
                  for name, data in (("kept.png", kept), ("dropped.png", dropped))]
         service.forget_unreferenced_files(files)
         assert [service.attachment_path(digest).is_file() for digest, _data in files] == [True, False]
+
+
+def test_a_log_checked_while_a_colleague_adds_to_it_is_not_called_tampered(app, benevole_client, coordinator,
+                                                                          monkeypatch):
+    """The check reads the log's head, then its entries: a colleague's entry saved in between is
+    expected, not "entries missing" nor "rewritten"."""
+    import core.cases.service as service
+
+    case = case_id(create_case(benevole_client))
+    add_entry(benevole_client, case, summary="Avant")
+    real_head, calls = service._head, []
+
+    def a_colleague_adds_right_after(case_row):
+        head = real_head(case_row)
+        if not calls:
+            calls.append(head)
+            colleague = threading.Thread(target=add_entry, args=(coordinator, case), kwargs={"summary": "Pendant"})
+            colleague.start()
+            colleague.join()
+        return head
+
+    monkeypatch.setattr(service, "_head", a_colleague_adds_right_after)
+    page = benevole_client.post(f"/dossiers/{case}/journal/verifier",
+                                data={"csrf_token": token(benevole_client, f"/dossiers/{case}")},
+                                follow_redirects=True).get_data(as_text=True)
+    assert calls and "Le journal est intact : 2 entrées vérifiées" in page

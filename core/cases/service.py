@@ -251,7 +251,8 @@ def verify_case(case: Case) -> ChainCheck:
     the check is then either seen whole or not at all, never its token without it."""
     stamps = [timestamps.StoredStamp(row.sequence, row.entry_hash, row.reply, row.stamped_at)
               for row in db.session.scalars(db.select(EvidenceTimestamp).where(EvidenceTimestamp.case_id == case.id))]
-    db.session.expire(case, ["entries", "letters", "evidence_count", "evidence_head"])
+    head_before = _head(case)
+    db.session.expire(case, ["entries", "letters"])
     records, problems = [], {}
     letters: dict[int, list] = {}
     for letter in case.letters:
@@ -270,9 +271,26 @@ def verify_case(case: Case) -> ChainCheck:
                 problems.setdefault(entry.sequence, "letter-missing")
             elif len(found) > 1 or letter_digest(found[0].hashed_fields()) != entry.letter_digest:
                 problems.setdefault(entry.sequence, "letter-changed")
-    check = verify_chain(records, problems, head=(case.evidence_count, case.evidence_head))
+    check = verify_chain(records, problems, head=_head_for(records, head_before, _head(case)))
     return check.with_timestamps(timestamps.check_stamps(
         stamps, {record.sequence: record.digest() for record, _stored in records}, timestamp_authority()))
+
+
+def _head(case: Case) -> tuple[int, str | None]:
+    columns = Case.__table__.c
+    return tuple(db.session.execute(db.select(columns.evidence_count, columns.evidence_head)
+                                    .where(columns.id == case.id)).one())
+
+
+def _head_for(records, before: tuple[int, str | None], after: tuple[int, str | None]) -> tuple[int, str | None]:
+    """The head the entries read must end with. Entries added by colleagues between reading the
+    head and reading the entries are expected: the head read before must then be one of the
+    entries, and the head read after, at or past the last one. Anything else is left to
+    ``verify_chain`` to report with the head read before."""
+    count = len(records)
+    if before[0] < count <= after[0] and (before[0] == 0 or records[before[0] - 1][1] == before[1]):
+        return count, records[-1][1]
+    return before
 
 
 # --- timestamps -------------------------------------------------------------------------
