@@ -39,8 +39,10 @@ def db_url(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def app(db_url):
-    app = create_app(app_config(db_url))
+def app(db_url, tmp_path_factory):
+    # The attachments of this run in a folder of its own: two runs at once (SQLite and PostgreSQL
+    # from the same checkout) must not see each other's files as their own.
+    app = create_app(app_config(db_url, ATTACHMENTS_DIR=str(tmp_path_factory.mktemp("attachments"))))
     with app.app_context():
         drop_everything()
         flask_migrate.upgrade()

@@ -97,7 +97,7 @@ def test_a_screenshot_is_logged_with_its_sha256_and_served_to_logged_in_users_on
     assert download.status_code == 200 and download.data == PNG
     assert download.headers["Content-Type"] == "image/png" and "attachment" in download.headers["Content-Disposition"]
     assert app.test_client().get(url).status_code == 302  # anonymous: to the login page
-    stored = list((__import__("pathlib").Path(app.instance_path)).rglob(digest))
+    stored = list((__import__("pathlib").Path(app.config["ATTACHMENTS_DIR"])).rglob(digest))
     assert stored and "static" not in str(stored[0])
 
 
@@ -182,7 +182,7 @@ def test_a_changed_attachment_file_is_detected(app, benevole_client, case):
     add_entry(benevole_client, case, files=[("preuve.pdf", PDF)])
     import hashlib
     from pathlib import Path
-    path = next(Path(app.instance_path).rglob(hashlib.sha256(PDF).hexdigest()))
+    path = next(Path(app.config["ATTACHMENTS_DIR"]).rglob(hashlib.sha256(PDF).hexdigest()))
     path.write_bytes(PDF + b"% altered")
     result = app.test_cli_runner().invoke(args=["cases", "verify", f"D-{case:05d}"])
     assert result.exit_code != 0 and "une de ses pièces jointes a été modifiée" in result.output

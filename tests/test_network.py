@@ -106,7 +106,7 @@ def test_retention_removes_exactly_the_expired_cases_and_keeps_their_counts(app,
         assert db.session.get(Case, ids[0]) is not None
     import hashlib
     from pathlib import Path
-    stored = list(Path(app.instance_path).rglob(hashlib.sha256(PNG).hexdigest()))
+    stored = list(Path(app.config["ATTACHMENTS_DIR"]).rglob(hashlib.sha256(PNG).hexdigest()))
     assert stored
     result = runner.invoke(args=["retention", "run", "--today", "2025-02-01"])
     assert result.exit_code == 0
