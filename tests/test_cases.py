@@ -211,6 +211,18 @@ def test_the_lawyers_zip_has_the_pieces_a_bordereau_pdf_and_the_manifest(app, be
     assert manifest["entries"][0]["files"] == ["pieces/001-1-capture.png"]
 
 
+def test_the_bordereau_is_french_for_a_volunteer_whose_screen_is_in_english(app, benevole_client, case):
+    add_entry(benevole_client, case, kind="prefecture-email", summary="Courriel URGENT")
+    benevole_client.post("/langue", data={"locale-csrf_token": token(benevole_client, "/"), "locale-locale": "en",
+                                          "locale-next": "/"})
+    assert "Cases" in benevole_client.get("/dossiers").get_data(as_text=True)  # the screen is in English
+    archive = zipfile.ZipFile(io.BytesIO(benevole_client.get(f"/dossiers/{case}/export.zip").data))
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(archive.read("bordereau.pdf"))).pages)
+    month = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+             "novembre", "décembre")[TODAY.month - 1]
+    assert month in text and "courriel à la préfecture" in text.lower() and " at " not in text
+
+
 def test_deleting_the_last_entry_is_detected(app, benevole_client, case):
     for text in ("un", "deux"):
         add_entry(benevole_client, case, summary=text)

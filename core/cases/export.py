@@ -7,6 +7,7 @@ import zipfile
 from collections.abc import Iterator
 
 from flask import render_template
+from flask_babel import force_locale
 
 from core.cases.models import Attachment, Case, EvidenceEntry, EvidenceTimestamp
 from core.cases.service import attachment_path, record_of, timestamp_authority, verify_case
@@ -102,8 +103,9 @@ def stored_pieces(case: Case) -> list[tuple[str, object, str]]:
 
 def export_zip(case: Case) -> Iterator[bytes]:
     """The lawyer's archive, streamed: every piece, the bordereau (PDF) and the manifest."""
-    html = render_template("cases/bordereau.html", case=case, check=verify_case(case), now=utcnow(),
-                           evidence_kind_label=evidence_kind_label, exported_name=exported_name)
+    with force_locale("fr"):  # for a court: French whatever the screen's language, like the letters
+        html = render_template("cases/bordereau.html", case=case, check=verify_case(case), now=utcnow(),
+                               evidence_kind_label=evidence_kind_label, exported_name=exported_name)
     extra = [("bordereau.pdf", render_pdf(html)),
              ("manifest.json", json.dumps(manifest_of(case), ensure_ascii=False, indent=2).encode())]
     extra += [(name, row.reply) for row, name in token_names(case)]
