@@ -41,8 +41,10 @@ def db_url(tmp_path_factory):
 @pytest.fixture(scope="session")
 def app(db_url, tmp_path_factory):
     # The attachments of this run in a folder of its own: two runs at once (SQLite and PostgreSQL
-    # from the same checkout) must not see each other's files as their own.
+    # from the same checkout) must not see each other's files as their own, nor each other's
+    # plugin changes (core/plugins/state.py keeps a stamp file in the instance folder).
     app = create_app(app_config(db_url, ATTACHMENTS_DIR=str(tmp_path_factory.mktemp("attachments"))))
+    app.instance_path = str(tmp_path_factory.mktemp("instance"))  # and the plugin states' stamp file too
     with app.app_context():
         drop_everything()
         flask_migrate.upgrade()

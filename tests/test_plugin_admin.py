@@ -164,6 +164,7 @@ def test_another_worker_sees_a_plugin_disabled_at_its_next_request_without_a_que
         app, admin_client, db_url, count_queries):
     """Two gunicorn workers are two applications on the same database and instance folder."""
     other_worker = create_app(app_config(db_url))
+    other_worker.instance_path = app.instance_path
     visitor = other_worker.test_client()
     def covering_plugin():
         response = visitor.get("/api/v1/departements/33")
