@@ -209,9 +209,7 @@ def append_entry(case: Case, *, kind: str, occurred_at: dt.datetime, summary: st
 def _append_once(case, kind, occurred_at, summary, by, url, reference, result, corrects, uploads, hashes, letter
                  ) -> EvidenceEntry | None:
     """One try; None when another entry was added first (the caller rolls back and tries again)."""
-    columns = Case.__table__.c
-    count, head = db.session.execute(db.select(columns.evidence_count, columns.evidence_head)
-                                     .where(columns.id == case.id)).one()
+    count, head = _head(case)
     entry = EvidenceEntry(case_id=case.id, sequence=count + 1, kind=kind,
                           occurred_at=occurred_at.replace(microsecond=0),
                           recorded_at=utcnow().replace(microsecond=0), recorded_by=by,
@@ -249,7 +247,7 @@ def verify_case(case: Case) -> ChainCheck:
 
     The tokens are read first, then the entries: a colleague's entry saved and timestamped during
     the check is then either seen whole or not at all, never its token without it."""
-    stamps = [timestamps.StoredStamp(row.sequence, row.entry_hash, row.reply, row.stamped_at)
+    stamps = [timestamps.StoredStamp(row.sequence, row.reply, row.stamped_at)
               for row in db.session.scalars(db.select(EvidenceTimestamp).where(EvidenceTimestamp.case_id == case.id))]
     head_before = _head(case)
     db.session.expire(case, ["entries", "letters"])
@@ -277,6 +275,7 @@ def verify_case(case: Case) -> ChainCheck:
 
 
 def _head(case: Case) -> tuple[int, str | None]:
+    """The chain's head as stored now (number of entries, last hash), not as the ORM last loaded it."""
     columns = Case.__table__.c
     return tuple(db.session.execute(db.select(columns.evidence_count, columns.evidence_head)
                                     .where(columns.id == case.id)).one())

@@ -193,10 +193,10 @@ def _children(content: bytes) -> list[tuple[int, bytes]]:
 
 @dataclass(frozen=True)
 class StoredStamp:
-    """A token as the database keeps it: which entry's hash it covers."""
+    """A token as the database keeps it: the entry it is filed under (what it covers is read from
+    the token itself, :func:`read_token`)."""
 
     sequence: int
-    digest: str
     reply: bytes
     time: dt.datetime
 
