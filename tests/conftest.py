@@ -92,6 +92,21 @@ PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
+def live_server(app, db_url, tmp_path):
+    """The application served by gunicorn in a fresh process, on this test run's database,
+    attachments and instance folder (tests/live_server.py says why not pytest-flask's)."""
+    from tests.live_server import LiveServer
+
+    server = LiveServer({"DATABASE_URL": db_url, "SECRET_KEY": TEST_SECRET_KEY, "PERMANENCE_ENV": "development",
+                         "PERMANENCE_DEMO": "", "PERMANENCE_DISABLED_PLUGINS": "",
+                         "PERMANENCE_ATTACHMENTS_DIR": app.config["ATTACHMENTS_DIR"],
+                         "PERMANENCE_INSTANCE_DIR": app.instance_path},
+                        log=tmp_path / "gunicorn.log")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
 def make_user(app):
     def make(role: Role = Role.BENEVOLE, email: str | None = None, name: str = "Camille Test") -> User:
         with app.app_context():

@@ -20,17 +20,6 @@ PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08
 
 
 @pytest.fixture
-def no_shared_connections(app):
-    """The live server forks: it must not inherit the parent's open database
-    connections (PostgreSQL connections cannot be shared across processes)."""
-    from core.web.extensions import db
-    with app.app_context():
-        db.engine.dispose()
-    yield
-    app.config["SERVER_NAME"] = None  # pytest-flask's live server leaves "localhost.localdomain"
-
-
-@pytest.fixture
 def browser():
     from playwright.sync_api import sync_playwright
 
@@ -44,7 +33,7 @@ def browser():
 
 
 def test_a_volunteer_creates_a_case_logs_a_failed_pan_booking_and_sees_the_ladder_advance(
-        make_user, no_shared_connections, live_server, browser, tmp_path):
+        make_user, live_server, browser, tmp_path):
     user = make_user(Role.BENEVOLE, name="Camille Navigateur")
     screenshot = tmp_path / "pan-aucun-creneau.png"
     screenshot.write_bytes(PNG)

@@ -4,6 +4,7 @@ import datetime as dt
 import io
 import json
 import zipfile
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -273,3 +274,20 @@ def test_the_statistics_page_runs_as_many_queries_for_ten_cases_as_for_forty(app
     with_ten = queries_for_the_page()
     add_cases(30)
     assert queries_for_the_page() == with_ten
+
+
+def test_an_erased_name_is_left_nowhere_in_the_sqlite_files(app, db_url, benevole_client, coordinator):
+    """Overwritten in the database file (secure_delete), merged out of the search index, and not
+    kept either in the write-ahead log, which holds the pages' earlier versions."""
+    if not db_url.startswith("sqlite"):
+        pytest.skip("the files of a SQLite database")
+    name = "Zéphyrine Effaçable"
+    case = case_id(create_case(benevole_client, person_name=name))
+    add_entry(benevole_client, case, summary="Rendez-vous de Zéphyrine au PAN")
+    page = coordinator.get(f"/dossiers/{case}/effacer").get_data(as_text=True)
+    coordinator.post(f"/dossiers/{case}/effacer", data={"csrf_token": csrf_token(page), "confirm": f"D-{case:05d}"})
+    database = Path(db_url.removeprefix("sqlite:///"))
+    for path in (database, database.with_name(database.name + "-wal")):
+        if path.exists():
+            content = path.read_bytes()
+            assert "Zéphyrine".encode() not in content and "Effaçable".encode() not in content, path.name

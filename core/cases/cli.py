@@ -134,9 +134,10 @@ def retention_run(dry_run, today):
         if not dry_run:
             delete_for_retention(case, day)
     if cases and not dry_run:
-        from core.cases.search import purge_removed_names
+        from core.cases.search import empty_write_ahead_log, purge_removed_names
         purge_removed_names(db.session)  # once for all: it rewrites the whole index
         db.session.commit()
+        empty_write_ahead_log(db.session)
     if dry_run:
         click.echo(_("%(count)d case(s) would be deleted (dry run: nothing deleted).", count=len(cases)))
     else:

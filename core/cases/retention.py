@@ -94,5 +94,6 @@ def erase_person(case: Case, today: dt.date, by: str) -> None:
     audit("person.erase", case)
     search.purge_removed_names(db.session)
     db.session.commit()
+    search.empty_write_ahead_log(db.session)
     _delete_files(digests)
 

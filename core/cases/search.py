@@ -35,6 +35,17 @@ def purge_removed_names(session) -> None:
         session.execute(text(f"INSERT INTO {SEARCH_TABLE}({SEARCH_TABLE}) VALUES ('optimize')"))
 
 
+def empty_write_ahead_log(session) -> None:
+    """SQLite's write-ahead log keeps earlier versions of the pages it changed
+    until a checkpoint resets it: after an erasure or deletions for retention,
+    copy it into the database (whose freed pages secure_delete overwrites)
+    and truncate it, so that the erased name is not left in the ``-wal``
+    file. Called after the commit: a checkpoint runs outside a transaction."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+        session.commit()
+
+
 def refresh_planner_statistics(session) -> None:
     """SQLite chooses between the search's text index and a filter's index
     (``?q=…&departement=14``) from statistics it keeps only when asked: a
