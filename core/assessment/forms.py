@@ -1,8 +1,6 @@
 """The assessment form, and the labels and choices the case form shares with it."""
 from __future__ import annotations
 
-import unicodedata
-
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, RadioField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Optional
@@ -48,16 +46,9 @@ class AssessmentForm(Form):
     submit = SubmitField(_l("Assess"))
 
 
-def sort_key(text: str) -> str:
-    """Alphabetical order as a French reader expects it: É with E."""
-    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
-
-
-
-
 def demarche_choices(rules) -> list[SelectChoice]:
     return [SelectChoice("", _l("— choose a démarche —"))] + [
-        SelectChoice(d.slug, d.label) for d in sorted(rules.demarches.values(), key=lambda d: sort_key(d.label))]
+        SelectChoice(d.slug, d.label) for d in rules.demarches_in_order]
 
 
 def permit_choices() -> list[SelectChoice]:

@@ -6,7 +6,9 @@ the entry. No Flask here.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,10 +51,21 @@ class Rules:
     documents: dict[str, DocumentRights] = field(default_factory=dict)
     reminders: tuple[Reminder, ...] = ()
 
+    @functools.cached_property
+    def demarches_in_order(self) -> tuple[Demarche, ...]:
+        """The démarches in the order of a French reader's menu (É with E),
+        sorted once: every case list shows them."""
+        return tuple(sorted(self.demarches.values(), key=lambda demarche: french_order(demarche.label)))
+
     @property
     def encoded_from(self) -> dt.date:
         """The first reference date every parameter has a value for."""
         return max(parameter.first_date for parameter in self.parameters.values())
+
+
+def french_order(text: str) -> str:
+    """Alphabetical order as a French reader expects it: É with E."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
 
 
 def load_rules(directory: Path = DATA_DIR) -> Rules:

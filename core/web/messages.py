@@ -7,19 +7,20 @@ import functools
 from collections.abc import Callable
 
 from babel import dates as babel_dates
-from flask_babel import format_datetime, format_decimal, get_locale, ngettext
+from flask_babel import format_datetime, format_decimal, ngettext
 from flask_babel import gettext as _
 
 from core.plugins.registry import DuplicateClaimError, PluginLoadError
 from core.plugins.state import PluginStateError
 from core.rules.pan import PanCompliance
+from core.web.i18n import locale_code
 
 
 def translated(build: Callable[[], dict]) -> dict:
     """A table of labels, translated once per language instead of at every
     call: the case list asks for hundreds of labels a page. ``build`` is a
     lambda whose values depend on nothing but the language."""
-    key = (build.__code__, str(get_locale()))
+    key = (build.__code__, locale_code())
     table = _TABLES.get(key)
     if table is None:
         table = _TABLES[key] = build()
@@ -33,7 +34,7 @@ def long_date(value: dt.date | None) -> str:
     """« 1er août 2023 » in French (Babel writes « 1 août »), « August 1, 2023 » in English."""
     if value is None:
         return ""
-    return _long_date(value, str(get_locale()))
+    return _long_date(value, locale_code())
 
 
 @functools.lru_cache(maxsize=4096)
