@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import pluggy
 
 from core.plugins import hookspecs
+from core.plugins.departements import NAMES
 from core.plugins.facts import Departement
 
 ENTRY_POINT_GROUP = "permanence.plugins"
@@ -228,8 +229,16 @@ def _version(distribution: str) -> str:
         return "?"
 
 
+_UNASKED = object()
+
+
 class LocalFacts:
-    """The local facts as seen through the enabled plugins only."""
+    """The local facts as seen through the enabled plugins only.
+
+    Each hook is asked once per département and enabled set: a plugin's facts
+    are data, validated when it is loaded (docs/plugin_hooks.rst), so the same
+    question gets the same answer until an administrator enables or disables
+    a plugin, which builds a new LocalFacts."""
 
     def __init__(self, registry: PluginRegistry, enabled: frozenset[str]):
         self.registry = registry
@@ -238,19 +247,29 @@ class LocalFacts:
         # The same hooks without the national defaults: what the département plugins say themselves.
         self._local_hooks = {hook: registry.hook_caller(hook, only=enabled - {NATIONAL})
                              for hook in registry.hook_names()}
+        self._answers: dict[tuple, object] = {}
+        covered = [(d, info) for info in registry.plugins.values() if info.name in enabled for d in info.departements]
+        self._covered = sorted(covered, key=lambda pair: pair[0].code)
+        self._by_code = {pair[0].code: pair for pair in self._covered}
+
+    def _ask(self, hook: str, departement: str, local_only: bool = False):
+        key = (hook, departement, local_only)
+        answer = self._answers.get(key, _UNASKED)
+        if answer is _UNASKED:
+            answer = (self._local_hooks if local_only else self._hooks)[hook](departement=departement)
+            if departement in NAMES:  # kept for the 101 départements only, whatever a caller passes
+                self._answers[key] = answer
+        return answer
 
     def _list(self, hook: str, departement: str, *, local_only: bool = False) -> list:
-        answers = (self._local_hooks if local_only else self._hooks)[hook](departement=departement)
-        return [fact for answer in answers if answer for fact in answer]
+        return [fact for answer in self._ask(hook, departement, local_only) if answer for fact in answer]
 
     def departements(self) -> list[tuple[Departement, PluginInfo]]:
         """Covered départements with the plugin covering each, by code."""
-        covered = [(d, info) for info in self.registry.plugins.values() if info.name in self.enabled
-                   for d in info.departements]
-        return sorted(covered, key=lambda pair: pair[0].code)
+        return list(self._covered)
 
     def departement(self, code: str) -> tuple[Departement, PluginInfo] | None:
-        return next((pair for pair in self.departements() if pair[0].code == code), None)
+        return self._by_code.get(code)
 
     def prefecture_services(self, departement: str):
         return self._list("permanence_prefecture_services", departement)
@@ -262,18 +281,18 @@ class LocalFacts:
         return self._list("permanence_pan_vectors", departement)
 
     def substitution_modality(self, departement: str):
-        return self._hooks["permanence_substitution_modality"](departement=departement)
+        return self._ask("permanence_substitution_modality", departement)
 
     def local_substitution_modality(self, departement: str):
         """The modality a département plugin sets (e.g. a postal filing under
         an arrêté préfectoral), or None when only the national rule applies."""
-        return self._local_hooks["permanence_substitution_modality"](departement=departement)
+        return self._ask("permanence_substitution_modality", departement, local_only=True)
 
     def local_pitfalls(self, departement: str):
         return self._list("permanence_local_pitfalls", departement)
 
     def tribunal(self, departement: str):
-        return self._hooks["permanence_tribunal"](departement=departement)
+        return self._ask("permanence_tribunal", departement)
 
     def resources(self, departement: str):
         return self._list("permanence_resources", departement)
