@@ -10,6 +10,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from core import PROJECT_ROOT
+from core.web import clock
 
 #: Every area with database tables: imported here so that the metadata (and
 #: Alembic) sees every table, whatever page is served first.
@@ -109,7 +110,6 @@ def _stop_plainly_on_the_command_line(error: Exception) -> None:
 
 
 def _template_helpers(app: Flask) -> None:
-    import datetime as dt
 
     from flask_babel import lazy_gettext as _l
 
@@ -123,7 +123,7 @@ def _template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def inject():
-        today = dt.date.today()
+        today = clock.today()
         return {"Role": Role, "today": today,
                 "role_label": lambda role: role_labels[Role(role)],
                 "is_stale": lambda fact: is_stale(fact.checked_on, today, app.config["FACT_MAX_AGE_MONTHS"])}

@@ -19,6 +19,7 @@ from core.rules import HELD_KINDS, HeldDocument, Situation, SituationError, chan
 from core.rules.dates import EARLIEST, LATEST, is_stale
 from core.rules.pan import LEGAL_BASIS as PAN_LEGAL_BASIS
 from core.rules.pan import pan_compliance
+from core.web import clock
 from core.web.extensions import csrf
 from core.web.messages import (
     attestation_label,
@@ -114,7 +115,7 @@ def to_json(value):
 
 @bp.get("/demarches")
 def demarches():
-    on = parse_date(request.args.get("on"), "on") or dt.date.today()
+    on = parse_date(request.args.get("on"), "on") or clock.today()
     if on < rules().encoded_from:
         raise InputError("on", describe_situation_error(SituationError("on", "before-rules",
                                                                        first=rules().encoded_from)))
@@ -150,7 +151,7 @@ def departement(code):
     if covered is None:
         return as_json(error=_("No enabled plugin covers département %(code)s (%(name)s).", code=code,
                                name=name_of(code)), field="code"), 404
-    today = dt.date.today()
+    today = clock.today()
     max_age = current_app.config["FACT_MAX_AGE_MONTHS"]
     services = facts.prefecture_services(code)
     vectors = facts.pan_vectors(code)
@@ -194,7 +195,7 @@ def assess():
         raise InputError("departement", _("Not a département code (INSEE: 01–95, 2A, 2B, 971–974, 976)."))
     situation = Situation(
         demarche=parse_text(body, "demarche"), kind=parse_text(body, "kind"),
-        on=parse_date(body.get("on"), "on") or dt.date.today(),
+        on=parse_date(body.get("on"), "on") or clock.today(),
         expires_on=parse_date(body.get("expires_on"), "expires_on"),
         filed_on=parse_date(body.get("filed_on"), "filed_on"),
         permit=parse_text(body, "permit", required=False),

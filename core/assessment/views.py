@@ -2,8 +2,6 @@
 printable. A GET form, so that an assessment can be bookmarked or shared."""
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import Blueprint, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice
@@ -13,7 +11,7 @@ from core.plugins.departements import name_of
 from core.plugins.local import assess_locally
 from core.plugins.state import local_facts
 from core.rules import HELD_KINDS, HeldDocument, Situation, SituationError
-from core.web import messages
+from core.web import clock, messages
 from core.web.forms import tristate
 
 bp = Blueprint("assessment", __name__, template_folder="templates")
@@ -22,7 +20,7 @@ bp = Blueprint("assessment", __name__, template_folder="templates")
 @bp.route("/evaluer")
 def assess():
     rules = current_app.extensions["permanence.rules"]
-    form = AssessmentForm(request.args, on=dt.date.today())
+    form = AssessmentForm(request.args, on=clock.today())
     form.demarche.choices = demarche_choices(rules)
     form.permit.choices = permit_choices()
     form.held_kind.choices = [SelectChoice("", _l("— none recorded —"))] + [

@@ -18,7 +18,7 @@ from flask_login import current_user
 from core.accounts.models import User
 from core.accounts.security import public
 from core.cases.models import Case, CaseDeadline
-from core.web import messages
+from core.web import clock, messages
 from core.web.extensions import db, utcnow
 from core.web.forms import ActionForm
 
@@ -59,7 +59,7 @@ def feed(token):
         abort(404)
     rows = db.session.execute(
         db.select(CaseDeadline, Case).join(Case).where(Case.assigned_to_id == user.id, Case.status != "closed",
-                                                      CaseDeadline.date >= dt.date.today() - dt.timedelta(days=30))
+                                                      CaseDeadline.date >= clock.today() - dt.timedelta(days=30))
         .order_by(CaseDeadline.date)).all()
     from core.web.audit import audit
     audit("calendar.feed", detail=user.email)

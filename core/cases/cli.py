@@ -6,6 +6,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from core.accounts.models import Role, User
+from core.web import clock
 from core.web.cli import CommandGroup
 from core.web.extensions import db
 
@@ -123,11 +124,10 @@ def cases_timestamp():
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="The date to count from (default: today).")
 def retention_run(dry_run, today):
     """Delete the personal data of cases closed more than RETENTION_MONTHS ago, keeping anonymous counts."""
-    import datetime as dt
 
     from core.cases.retention import delete_for_retention, expired_cases
 
-    day = today.date() if today else dt.date.today()
+    day = today.date() if today else clock.today()
     cases = expired_cases(day)
     for case in cases:
         click.echo(_("%(reference)s, closed on %(date)s", reference=case.reference, date=case.closed_at.date()))

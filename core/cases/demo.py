@@ -9,6 +9,7 @@ import io
 from core.accounts.models import User
 from core.cases import service
 from core.cases.models import Case, HeldDocument
+from core.web import clock
 from core.web.extensions import db
 
 
@@ -34,7 +35,7 @@ def _at(day: dt.date, hour: int = 10) -> dt.datetime:
 def seed_demo_cases(today: dt.date | None = None) -> int:
     if db.session.scalar(db.select(db.func.count(Case.id))):
         return 0
-    today = today or dt.date.today()
+    today = today or clock.today()
     benevole = db.session.scalar(db.select(User).filter_by(email="benevole@example.org"))
     by = benevole.email if benevole else "demo"
 

@@ -28,7 +28,7 @@ from core.cases.models import Case, CaseStatus
 from core.plugins.state import local_facts
 from core.rules import HELD_KINDS
 from core.rules.dates import EARLIEST, LATEST
-from core.web import messages
+from core.web import clock, messages
 from core.web.extensions import db
 from core.web.forms import TRISTATE_CHOICES, Form, departement_code, in_supported_range, strip, upper_strip
 
@@ -102,7 +102,7 @@ class EntryForm(Form):
         if field.data and not (dt.datetime.combine(EARLIEST, dt.time()) <= field.data
                                <= dt.datetime.combine(LATEST, dt.time())):
             raise ValidationError(_l("This date is out of the supported range (1900–2199)."))
-        if field.data and field.data > dt.datetime.now() + dt.timedelta(days=1):
+        if field.data and field.data > clock.local_now() + dt.timedelta(days=1):
             raise ValidationError(_l("Evidence is about what already happened: this date is in the future."))
 
     def validate_result(self, field):

@@ -3,8 +3,6 @@ an index whatever the number of cases (docs/performance.md). The rest of the cas
 same blueprint, are in views.py."""
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
@@ -13,7 +11,7 @@ from core.accounts.security import bounded_int
 from core.cases import search, service
 from core.cases.models import Case
 from core.plugins.state import local_facts
-from core.web import messages
+from core.web import clock, messages
 from core.web.audit import audit
 from core.web.extensions import db
 from core.web.pagination import bounded_page
@@ -48,7 +46,7 @@ def index():
             query = query.where(getattr(Case, name) == (value.upper() if name == "departement" else value))
     if request.args.get("mine"):
         query = query.where(Case.assigned_to_id == current_user.id)
-    today = dt.date.today()
+    today = clock.today()
     service.catch_up_next_deadlines(today)  # the stored next deadlines, shown and sorted on, as of today
     if request.args.get("sort") == "updated":
         query = query.order_by(Case.updated_at.desc())

@@ -30,6 +30,7 @@ from core.plugins.state import local_facts
 from core.rules import HeldDocument as HeldFact
 from core.rules import Situation, SituationError
 from core.rules.progress import LadderProgress, LoggedFact, ladder_progress
+from core.web import clock
 from core.web.audit import audit
 from core.web.extensions import db, utcnow
 
@@ -46,10 +47,7 @@ def rules():
     return current_app.extensions["permanence.rules"]
 
 
-def local_date(moment: dt.datetime) -> dt.date:
-    """The day a stored (UTC) moment fell on for the people concerned (Europe/Paris by default)."""
-    from flask_babel import get_timezone
-    return moment.replace(tzinfo=dt.UTC).astimezone(get_timezone()).date()
+local_date = clock.local_date  # the day a stored (UTC) moment fell on where the help desk is
 
 
 # --- the rules, applied to a case -----------------------------------------------
@@ -63,7 +61,7 @@ def situation_of(case: Case, on: dt.date) -> Situation:
 
 
 def assess_case(case: Case, on: dt.date | None = None) -> LocalAssessment:
-    return assess_locally(rules(), local_facts(), case.departement, situation_of(case, on or dt.date.today()))
+    return assess_locally(rules(), local_facts(), case.departement, situation_of(case, on or clock.today()))
 
 
 def progress_of(case: Case, assessment: LocalAssessment) -> LadderProgress:
@@ -145,7 +143,7 @@ def catch_up_next_deadlines(today: dt.date) -> None:
 
 
 def next_deadline(case: Case, today: dt.date | None = None) -> CaseDeadline | None:
-    today = today or dt.date.today()
+    today = today or clock.today()
     return min((d for d in case.deadlines if d.date >= today), key=lambda d: d.date, default=None)
 
 

@@ -2,11 +2,8 @@
 deadlines and evidence log, and the lawyer's export. The list is in listing.py."""
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
-from flask_babel import to_utc
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -20,7 +17,7 @@ from core.cases.listing import bp, covered_departements
 from core.cases.models import Attachment, Case, CaseBlockage, CaseStatus, EvidenceEntry, HeldDocument
 from core.letters.service import recommended_letters
 from core.rules import SituationError
-from core.web import messages
+from core.web import clock, messages
 from core.web.audit import audit
 from core.web.extensions import db, utcnow
 from core.web.forms import ActionForm, tristate, tristate_choice
@@ -128,7 +125,7 @@ def edit(case_id):
 # --- the case page ----------------------------------------------------------------------
 
 @bp.route("/<int:case_id>")
-def show(case_id, entry_form=None, document_form=None, status=200):
+def show(case_id, entry_form=None, document_form=None, blockage_form=None, status=200):
     case = service.get_case(case_id)
     audit("case.view", case)
     if case.erased_at is not None:  # an empty shell: its log, nothing to assess
@@ -138,16 +135,17 @@ def show(case_id, entry_form=None, document_form=None, status=200):
         "cases/show.html", case=case, result=assessment, progress=service.progress_of(case, assessment),
         # Prefixed: three forms on one page must not share field ids.
         entry_form=entry_form or EntryForm(formdata=None, prefix="entry",
-                                           occurred_at=dt.datetime.now().replace(second=0, microsecond=0))
+                                           occurred_at=clock.local_now())
         .fill_choices(case),
         document_form=document_form or DocumentForm(formdata=None, prefix="document").fill_choices(),
         status_form=StatusForm(formdata=None, prefix="status", status=case.status,
                                assigned_to=str(case.assigned_to_id or "")).fill_choices(),
-        action_form=ActionForm(), messages=messages, today=dt.date.today(),
+        action_form=ActionForm(), messages=messages, today=clock.today(),
         rules=current_app.extensions["permanence.rules"], recommended=recommended_letters(case, assessment),
-        held_valid_kinds={d.kind for d in case.documents if d.valid_until is None or d.valid_until >= dt.date.today()},
+        held_valid_kinds={d.kind for d in case.documents if d.valid_until is None or d.valid_until >= clock.today()},
         held_ends=sorted((d for d in case.deadlines if d.kind.startswith("document-ends:")), key=lambda d: d.date),
-        blockage_form=BlockageForm(formdata=None, prefix="blockage", occurred_on=dt.date.today()).fill_choices(case),
+        blockage_form=blockage_form or BlockageForm(formdata=None, prefix="blockage",
+                                                   occurred_on=clock.today()).fill_choices(case),
         blockage_labels={**{b.slug: b.label for b in current_app.extensions["permanence.rules"].blockages.values()}},
         departement_name=messages.departement_name(case.departement)), status
 
@@ -181,7 +179,7 @@ def add_entry(case_id):
         if corrects is None or corrects.case_id != case.id:
             abort(400)
     try:
-        entry = service.append_entry(case, kind=form.kind.data, occurred_at=to_utc(form.occurred_at.data),
+        entry = service.append_entry(case, kind=form.kind.data, occurred_at=clock.to_storage(form.occurred_at.data),
                                      summary=form.summary.data, by=current_user.email, url=form.url.data,
                                      reference=form.reference.data,
                                      result=form.result.data if form.kind.data in ATTEMPT_KINDS else None,
@@ -292,7 +290,7 @@ def add_blockage(case_id):
     case = service.get_case(case_id)
     form = BlockageForm(prefix="blockage").fill_choices(case)
     if not form.validate_on_submit():
-        return show(case_id, status=400)
+        return show(case_id, blockage_form=form, status=400)
     case.blockages.append(CaseBlockage(kind=form.kind.data, occurred_on=form.occurred_on.data,
                                        recorded_by=current_user.email))
     audit("blockage.add", case, form.kind.data, commit=False)
@@ -326,7 +324,7 @@ def erase(case_id):
         if form.confirm.data.strip().upper() != case.reference:
             form.confirm.errors.append(_("This is not the reference of this case."))
         else:
-            erase_person(case, dt.date.today(), by=current_user.email)
+            erase_person(case, clock.today(), by=current_user.email)
             flash(_("The person's data is erased; the log records that an erasure happened."), "success")
             return redirect(url_for("cases.show", case_id=case.id))
     return render_template("cases/erase.html", case=case, form=form, form_has_errors=bool(form.errors)), \

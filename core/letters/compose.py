@@ -30,6 +30,7 @@ from markupsafe import Markup, escape
 from core.letters.catalogue import LetterSpec
 from core.plugins.national import LETTERS_DIR
 from core.rules.dates import french_date
+from core.web import clock
 
 TODO = "[à compléter : {}]"
 #: How a permit is named in a letter ("sa carte de séjour temporaire").
@@ -258,7 +259,7 @@ def _build_context(case, result, facts, *, volunteer_name, pieces, grounds, urge
     from core.cases.service import local_date
     from core.web.messages import departement_name, evidence_kind_label
 
-    today = today or dt.date.today()
+    today = today or clock.today()
     a = result.assessment
     entries = case.current_entries
     failed = [e for e in entries if e.kind in ("pan-attempt", "appointment-attempt") and e.result == "no-slot"]

@@ -2,8 +2,6 @@
 (or the email), kept with the case and in its evidence log."""
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -18,7 +16,7 @@ from core.letters.forms import LetterForm
 from core.letters.models import Letter
 from core.letters.service import recommended_letters
 from core.plugins.state import local_facts
-from core.web import messages
+from core.web import clock, messages
 from core.web.audit import audit
 from core.web.extensions import db
 from core.web.pdf import PdfEngineError, render_pdf
@@ -129,7 +127,7 @@ def _context(case, result, facts, recipient, form):
 
 def _generate(case, spec, context, recipient, form):
     subject, body = form.subject.data, form.body.data
-    stamp = dt.date.today().isoformat()
+    stamp = clock.today().isoformat()
     if spec.kind == "email":
         files = [(a.filename, a.media_type, service.attachment_path(a.sha256).read_bytes())
                  for piece in context["pieces"] for a in piece["entry"].attachments

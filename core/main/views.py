@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from core.cases.models import Case, CaseDeadline
 from core.plugins.state import local_facts
-from core.web import messages
+from core.web import clock, messages
 from core.web.extensions import db
 
 bp = Blueprint("main", __name__, template_folder="templates")
@@ -19,7 +19,7 @@ SHOWN = 20
 
 @bp.route("/")
 def index():
-    today = dt.date.today()
+    today = clock.today()
     query = (db.select(CaseDeadline, Case).join(Case)
              .where(Case.status != "closed", CaseDeadline.date >= today,
                     CaseDeadline.date <= today + dt.timedelta(days=HORIZON_DAYS))

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from core.cases.models import Case
 from core.stats.models import AnonymousBlockage, AnonymousCase
+from core.web import clock
 from core.web.extensions import db
 
 CSV_FORMAT = "permanence-stats/1"
@@ -72,7 +73,7 @@ def anonymous_record(case: Case, reason: str, today: dt.date) -> AnonymousCase:
 
 def collect(start: dt.date, end: dt.date, today: dt.date | None = None) -> list[CaseFacts]:
     """Every case opened in the period, live or anonymous (erased shells excluded)."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     first, last = month(start), month(end)
     live = db.session.scalars(db.select(Case).where(Case.erased_at.is_(None))).all()
     found = [facts_of(case, today) for case in live]

@@ -16,6 +16,7 @@ from sqlalchemy import and_, case, exists, func, literal, select
 from core.cases.models import Case, CaseBlockage, EvidenceEntry, HeldDocument
 from core.stats.counts import DIMENSIONS, HOLDING_KINDS, month
 from core.stats.models import AnonymousBlockage, AnonymousCase
+from core.web import clock
 from core.web.extensions import db
 
 ATTEMPTS = ("pan-attempt", "appointment-attempt")
@@ -23,7 +24,7 @@ ATTEMPTS = ("pan-attempt", "appointment-attempt")
 
 def counts_for(start: dt.date, end: dt.date, today: dt.date | None = None) -> dict[str, Counter]:
     """Every case opened from ``start``'s month to ``end``'s month, live or anonymous."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     first, last = month(start), month(end)
     opened_from = dt.datetime(start.year, start.month, 1)
     opened_before = dt.datetime(end.year + end.month // 12, end.month % 12 + 1, 1)

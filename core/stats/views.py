@@ -12,7 +12,7 @@ from core.accounts.security import role_required
 from core.stats.charts import bar_chart
 from core.stats.counts import suppressed, to_csv
 from core.stats.queries import counts_for
-from core.web import messages
+from core.web import clock, messages
 from core.web.audit import audit
 from core.web.pdf import render_pdf
 
@@ -20,7 +20,7 @@ bp = Blueprint("stats", __name__, url_prefix="/statistiques", template_folder="t
 
 
 def _period():
-    today = dt.date.today()
+    today = clock.today()
     try:
         start = dt.date.fromisoformat(request.args.get("from") or f"{today.year - 1}-{today.month:02d}-01")
         end = dt.date.fromisoformat(request.args.get("to") or today.isoformat())

@@ -10,6 +10,8 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 
+from core.web.clock import utc_now
+
 # Named constraints, so that migrations can alter them on SQLite and PostgreSQL alike.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -69,4 +71,4 @@ class _DbCommands(click.Group):
 
 def utcnow() -> dt.datetime:
     """Timestamps are stored as naive UTC, the same on SQLite and PostgreSQL."""
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    return utc_now().replace(tzinfo=None)
