@@ -21,6 +21,10 @@
     button.hidden = false;
     button.addEventListener("click", function () { window.print(); });
   });
+  // A form sent back with errors may be far down the page (the case page's log): bring its
+  // summary of errors into view and give it the focus, so that nobody believes it was saved.
+  var summary = document.querySelector(".error-summary");
+  if (summary) { summary.focus(); summary.scrollIntoView({block: "start"}); }
   // After an assessment, bring the result into view and give it the focus.
   var result = document.getElementById("resultat");
   if (result && window.location.search) { result.focus(); }

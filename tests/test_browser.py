@@ -73,3 +73,39 @@ def test_a_volunteer_creates_a_case_logs_a_failed_pan_booking_and_sees_the_ladde
     assert "done" in page.locator(".ladder-progress li", has_text="point d'accueil numérique").get_attribute("class")
     page.click("text=Vérifier le journal")
     assert "Le journal est intact : 1 entrée vérifiée" in page.content()
+
+
+def test_on_a_1024x600_screen_a_refused_upload_brings_its_error_into_view_with_the_text_kept(
+        make_user, live_server, browser, tmp_path):
+    """The log's form is seven screens down the case page: after a refused file the page must
+    not open at its top with the error out of sight, as if the entry had been saved."""
+    user = make_user(Role.BENEVOLE, name="Camille Navigateur")
+    fake = tmp_path / "capture.png"
+    fake.write_bytes(b"MZ" + b"\x00" * 200)  # a program renamed .png
+    page = browser.new_page(locale="fr-FR", viewport={"width": 1024, "height": 600})
+    page.goto(f"{live_server.url()}/connexion")
+    page.fill("#email", user.email)
+    page.fill("#password", PASSWORD)
+    page.click("#submit")
+    page.goto(f"{live_server.url()}/dossiers/nouveau")
+    page.fill("#person_name", "T. N.")
+    page.fill("#departement", "14")
+    page.select_option("#demarche", "conjoint-de-francais")
+    page.check("#kind-1")
+    page.fill("#expires_on", "2025-01-09")
+    page.click("#submit")
+    page.wait_for_url("**/dossiers/*")
+
+    page.fill("#entry-summary", "Texte que le bénévole ne veut pas retaper")
+    page.set_input_files("#entry-files", str(fake))
+    page.click("#entry-submit")
+    page.wait_for_load_state()
+
+    summary = page.locator("#add-entry + .error-summary")
+    assert "capture.png" in summary.inner_text()
+    top, bottom = page.evaluate("() => { const r = document.querySelector('.error-summary')"
+                                ".getBoundingClientRect(); return [r.top, r.bottom]; }")
+    assert -2 <= top < 600 and bottom > 0, (top, bottom)  # scrolled to it, to the pixel
+    assert page.evaluate("() => document.activeElement.classList.contains('error-summary')")
+    assert page.input_value("#entry-summary") == "Texte que le bénévole ne veut pas retaper"
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 1024
