@@ -279,11 +279,23 @@ def test_only_a_coordinator_closes_and_reassigns(app, benevole_client, make_user
     coordinator = app.test_client()
     other = make_user(Role.BENEVOLE, name="Dominique Autre")
     log_in(coordinator, make_user(Role.COORDINATEUR).email)
-    coordinator.post(f"/dossiers/{case}/statut", data={"status-csrf_token": token(coordinator, f"/dossiers/{case}"),
-                                                       "status-status": "closed", "status-assigned_to": str(other.id)})
+    asked = coordinator.post(f"/dossiers/{case}/statut", data={
+        "status-csrf_token": token(coordinator, f"/dossiers/{case}"), "status-status": "closed",
+        "status-assigned_to": str(other.id)})
+    confirmation = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and f"Clore le dossier D-{case:05d} ?" in confirmation
+    assert "Annuler : le garder ouvert" in confirmation
+    with app.app_context():
+        assert db.session.get(Case, case).status == "open"  # nothing changed before the confirmation
+    fields = dict(re.findall(r'name="(status-[a-z_]+)"[^>]*value="([^"]*)"', confirmation))
+    assert fields["status-close_confirmed"] == "1"
+    coordinator.post(f"/dossiers/{case}/statut", data=fields)
     page = coordinator.get(f"/dossiers/{case}").get_data(as_text=True)
-    assert "fermé" in page or "closed" in page.lower()
+    assert "Dossier clos." in page and ">clos<" in page
     assert "suivi par : Dominique Autre" in page
+    with app.app_context():
+        event = db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "case.status"))
+        assert event.detail == "closed, Dominique Autre"
 
 
 def test_two_volunteers_saving_the_same_case_do_not_overwrite_each_other(app, benevole_client, make_user, case):

@@ -47,20 +47,21 @@ def test_every_message_of_the_code_is_in_the_catalogues_and_translated(tmp_path)
     subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "--no-location", "-F",
                     "babel.cfg", "-k", "_l", "-o", str(pot), "."], check=True, capture_output=True, cwd=ROOT)
     with pot.open("rb") as handle:
-        extracted = {m.id for m in read_po(handle) if m.id}
+        extracted = {(m.id, m.context) for m in read_po(handle) if m.id}  # a context tells two uses apart
     # the extraction itself must have worked: messages from Python, templates and forms
     assert {"Log in", "Wrong email address or password. After several failures, wait %(minutes)d minutes "
-            "before trying again.", "Skip to content"} <= extracted
+            "before trying again.", "Skip to content"} <= {message for message, _context in extracted}
     with (ROOT / "translations" / "fr" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
         catalogue = read_po(handle)
-    missing = sorted(str(i) for i in extracted if catalogue.get(i) is None)
+    missing = sorted(str(i) for i, context in extracted if catalogue.get(i, context=context) is None)
     assert not missing, f"fr: not in the catalogue (run make update-messages): {missing[:5]}"
-    untranslated = sorted(str(m.id) for m in catalogue if m.id and (not m.string or m.fuzzy) and m.id in extracted)
+    untranslated = sorted(str(m.id) for m in catalogue
+                          if m.id and (not m.string or m.fuzzy) and (m.id, m.context) in extracted)
     assert not untranslated, f"fr: untranslated or fuzzy: {untranslated[:5]}"
     # English is the ids themselves: its catalogue holds only what differs from them.
     with (ROOT / "translations" / "en" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
         english = [m for m in read_po(handle) if m.id]
-    assert all(m.string and m.string != m.id and m.id in extracted for m in english)
+    assert all(m.string and m.string != m.id and (m.id, m.context) in extracted for m in english)
 
 
 def test_a_language_chosen_before_logging_in_is_kept_on_the_account(client, make_user):

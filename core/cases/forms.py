@@ -125,6 +125,8 @@ class DocumentForm(Form):
 class StatusForm(Form):
     status = SelectField(_l("Status"), validators=[DataRequired()])
     assigned_to = SelectField(_l("Volunteer in charge"), validators=[Optional()])
+    #: Set by the confirmation page: closing a case is asked twice.
+    close_confirmed = HiddenField()
     submit = SubmitField(_l("Update"))
 
     def fill_choices(self):

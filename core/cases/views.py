@@ -239,15 +239,23 @@ def update_status(case_id):
     case = service.get_case(case_id)
     form = StatusForm(prefix="status").fill_choices()
     if form.validate_on_submit():
+        closing = form.status.data == CaseStatus.CLOSED.value and case.status != CaseStatus.CLOSED.value
+        if closing and form.close_confirmed.data != "1":
+            # Closing takes the case out of the open ones and starts its retention period: asked twice.
+            form.close_confirmed.data = "1"
+            return render_template("cases/confirm_close.html", case=case, form=form,
+                                   months=current_app.config["RETENTION_MONTHS"])
         # Not the situation a colleague may be editing: no new version (service.set_beside_the_situation).
         service.set_beside_the_situation(
             case, changed=True, status=form.status.data,
             closed_at=utcnow() if form.status.data == CaseStatus.CLOSED.value else None,
             assigned_to_id=int(form.assigned_to.data) if form.assigned_to.data else None)
         service.refresh_deadlines(case)
-        audit("case.status", case, f"{case.status} → {case.assigned_to_id or '-'}", commit=False)
+        # The audit log says it in words: the status, and who is in charge by name (not a number).
+        audit("case.status", case, f"{case.status}, {case.assigned_to.name if case.assigned_to else '-'}",
+              commit=False)
         db.session.commit()
-        flash(_("Case updated."), "success")
+        flash(_("Case closed.") if closing else _("Case updated."), "success")
     return redirect(url_for("cases.show", case_id=case.id))
 
 

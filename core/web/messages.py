@@ -7,7 +7,7 @@ import functools
 from collections.abc import Callable
 
 from babel import dates as babel_dates
-from flask_babel import format_datetime, format_decimal, ngettext
+from flask_babel import format_datetime, format_decimal, ngettext, pgettext
 from flask_babel import gettext as _
 
 from core.plugins.registry import DuplicateClaimError, PluginLoadError
@@ -301,7 +301,9 @@ def document_label(kind: str) -> str:
 
 
 def case_status_label(status: str) -> str:
-    return translated(lambda: {"open": _("open"), "waiting": _("waiting"), "closed": _("closed")})[status]
+    # A context of their own: in French a case (un dossier) is « ouvert », a window (une fenêtre) « ouverte ».
+    return translated(lambda: {"open": pgettext("case status", "open"), "waiting": pgettext("case status", "waiting"),
+                               "closed": pgettext("case status", "closed")})[status]
 
 
 def departement_name(code: str) -> str:
