@@ -330,7 +330,9 @@ def test_every_view_and_change_is_in_the_audit_log_that_only_admins_read(app, be
     assert {"case.create", "case.view", "evidence.add"} <= set(actions)
     assert benevole_client.get("/admin/journal").status_code == 403
     page = admin_client.get(f"/admin/journal?case={case}").get_data(as_text=True)
-    assert "case.view" in page and "evidence.add" in page
+    # In words, not the codes the application stores.
+    assert "dossier consulté" in page and "entrée ajoutée au journal des preuves" in page
+    assert "case.view" not in page and "evidence.add" not in page
     assert not [rule for rule in app.url_map.iter_rules() if "journal" in rule.rule and "admin" in rule.rule
                 and rule.methods & {"POST", "PUT", "DELETE"}]
 
@@ -340,9 +342,10 @@ def test_a_volunteer_subscribes_to_a_private_calendar_and_can_revoke_it(app, ben
     benevole_client.post("/compte/calendrier", data={"csrf_token": token(benevole_client, "/compte"), "action": "renew"})
     page = benevole_client.get("/compte").get_data(as_text=True)
     url = re.search(r'value="https?://[^/"]+(/calendrier/[^"]+\.ics)"', page).group(1)
-    feed = app.test_client().get(url)  # a calendar app: no session
+    feed = app.test_client().get(url, headers={"Accept-Language": "en-US"})  # a calendar app: no session, English
     body = feed.get_data(as_text=True)
     assert feed.status_code == 200 and feed.mimetype == "text/calendar"
+    assert "X-WR-CALNAME:Permanence – échéances" in body and "deadlines" not in body  # the volunteer's language
     assert body.startswith("BEGIN:VCALENDAR") and "BEGIN:VEVENT" in body and "DTSTART;VALUE=DATE:" in body
     assert "M. K." not in body and "1499999901" not in body  # no personal data leaves the intranet
     benevole_client.post("/compte/calendrier", data={"csrf_token": token(benevole_client, "/compte"), "action": "revoke"})

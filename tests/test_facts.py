@@ -79,9 +79,10 @@ def test_digital_and_non_digital_pan_vectors():
 
 def test_a_seed_citation_is_spelled_out_for_volunteers():
     from core.rules.sources import describe_source
-    assert describe_source("seed 001, §2.1.2") == (
-        "Guide ASTI Calvados, « la dématérialisation des procédures en droit des étrangers et de la "
-        "nationalité » (mis à jour le 23 janvier 2025), §2.1.2")
+    assert describe_source("seed 001, §2.1.2") == "Guide ASTI Calvados, janv. 2025, §2.1.2"
+    assert describe_source("seed 000, partie II, III.A.2 ; seed 002, §3") == (
+        "Formation ASTI Bordeaux, « focus pratique de la Gironde », 2023, partie II, III.A.2 ; "
+        "Lettre de dix associations nationales au ministre de l'Intérieur, 17 déc. 2024, §3")
     assert describe_source("CESEDA R.431-2") == "CESEDA R.431-2"
 
 

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from core.accounts.models import User
 from core.cases.demo import seed_demo_cases
 from core.cases.models import Case
+from core.rules.dates import FRENCH_MONTHS
 from core.stats.counts import merge_csv
 from core.stats.models import AnonymousCase
 from core.web.audit import AuditEvent
@@ -291,3 +292,19 @@ def test_an_erased_name_is_left_nowhere_in_the_sqlite_files(app, db_url, benevol
         if path.exists():
             content = path.read_bytes()
             assert "Zéphyrine".encode() not in content and "Effaçable".encode() not in content, path.name
+
+
+def test_the_report_is_french_with_its_period_in_words_even_from_an_english_screen(demo, coordinator):
+    coordinator.post("/langue", data={"locale-csrf_token": csrf_token(coordinator.get("/").get_data(as_text=True)),
+                                      "locale-locale": "en", "locale-next": "/"})
+    assert "Statistics" in coordinator.get("/statistiques").get_data(as_text=True)
+    start = dt.date.today().replace(day=1) - dt.timedelta(days=365)
+    end = dt.date.today()
+    pdf = coordinator.get(f"/statistiques/rapport.pdf?from={start.isoformat()}&to={end.isoformat()}")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages).replace("\n", " ")
+    with coordinator.application.test_request_context(headers={"Accept-Language": "fr"}):
+        from core.web.messages import long_date
+        period = f"période du {long_date(start)} au {long_date(end)}"
+    assert period in text and start.isoformat() not in text
+    assert "PAN injoignable ou sans rendez-vous" in text  # the blockages' labels in French too
+    assert f"{FRENCH_MONTHS[end.month - 1]} {end.year}" in text  # months in words, not 2025-11

@@ -195,4 +195,4 @@ def test_who_enabled_or_disabled_a_plugin_is_in_the_audit_log(app, admin_client)
         ("plugin.disable", "paca (flask --app core plugins)")]
     assert events[0][2] and events[0][2].startswith("admin")
     journal = admin_client.get("/admin/journal").get_data(as_text=True)
-    assert "plugin.disable" in journal and "gironde" in journal
+    assert "plugin désactivé" in journal and "gironde" in journal and "plugin.disable" not in journal

@@ -11,7 +11,7 @@ from core.admin.forms import AccountStateForm, UserForm
 from core.plugins.conformance import check_plugin
 from core.plugins.registry import DuplicateClaimError
 from core.plugins.state import PluginStateError, disabled_by_configuration, enabled_names, registry, set_enabled
-from core.web.audit import AuditEvent, audit
+from core.web.audit import AuditEvent, audit, audit_action_label
 from core.web.extensions import db
 from core.web.forms import ActionForm
 from core.web.messages import describe_plugin_error
@@ -113,4 +113,4 @@ def audit_log():
     if case_id:
         query = query.where(AuditEvent.case_id == case_id)
     page = bounded_page(query, bounded_int(request.args.get("page")), per_page=50)
-    return render_template("admin/audit.html", page=page, case_id=case_id)
+    return render_template("admin/audit.html", page=page, case_id=case_id, action_label=audit_action_label)

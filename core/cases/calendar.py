@@ -11,7 +11,8 @@ import datetime as dt
 import secrets
 from collections import Counter
 
-from flask import Blueprint, Response, abort, flash, redirect, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -63,9 +64,17 @@ def feed(token):
         .order_by(CaseDeadline.date)).all()
     from core.web.audit import audit
     audit("calendar.feed", detail=user.email)
+    with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        # A calendar application asks in its own language (often English): the feed speaks the volunteer's.
+        body = _calendar(rows)
+    return Response(body, mimetype="text/calendar", headers={"Cache-Control": "private, no-store"})
+
+
+def _calendar(rows) -> str:
     stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
+    name = _("Permanence – deadlines")  # not inside the f-string: the message extractor would not see it
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Permanence//Echeances//FR", "CALSCALE:GREGORIAN",
-             f"X-WR-CALNAME:{_escape(_('Permanence – deadlines'))}"]
+             f"X-WR-CALNAME:{_escape(name)}"]
     seen: Counter[tuple[int, str]] = Counter()
     for deadline, case in rows:
         link = url_for("cases.show", case_id=case.id, _external=True)
@@ -77,8 +86,7 @@ def feed(token):
                   f"SUMMARY:{_escape(case.reference + ' – ' + messages.deadline_label(deadline.kind))}",
                   f"DESCRIPTION:{_escape(link)}", f"URL:{link}", "END:VEVENT"]
     lines.append("END:VCALENDAR")
-    return Response("\r\n".join(_fold(line) for line in lines) + "\r\n", mimetype="text/calendar",
-                    headers={"Cache-Control": "private, no-store"})
+    return "\r\n".join(_fold(line) for line in lines) + "\r\n"
 
 
 @bp.route("/compte/calendrier", methods=["POST"])

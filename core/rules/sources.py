@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import re
 
+#: Short titles, as a volunteer cites them ("Guide ASTI Calvados, janv. 2025, §1.3.2"); the full
+#: titles are in shared/seeds/README.md.
 SOURCE_DOCUMENTS = {
-    "seed 000": "Formation ASTI Bordeaux, « démarches dématérialisées en droit des étrangers, "
-                "focus pratique de la Gironde » (2023)",
-    "seed 001": "Guide ASTI Calvados, « la dématérialisation des procédures en droit des étrangers "
-                "et de la nationalité » (mis à jour le 23 janvier 2025)",
-    "seed 002": "Lettre de dix associations nationales au ministre de l'Intérieur (17 décembre 2024)",
-    "seed 003": "Fiche pratique FAS PACA-Corse / ESPACE, « Blocage administratif sur l'ANEF, que faire ? »",
+    "seed 000": "Formation ASTI Bordeaux, « focus pratique de la Gironde », 2023",
+    "seed 001": "Guide ASTI Calvados, janv. 2025",
+    "seed 002": "Lettre de dix associations nationales au ministre de l'Intérieur, 17 déc. 2024",
+    "seed 003": "Fiche FAS PACA-Corse / ESPACE, « Blocage administratif sur l'ANEF, que faire ? »",
 }
 _SEED = re.compile(r"\bseed (\d{3})\b")
 

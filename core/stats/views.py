@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Blueprint, Response, current_app, render_template, request
+from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 
 from core.accounts.models import Role
@@ -39,7 +40,17 @@ def _labels():
         "cases_by_demarche": lambda k: rules.demarches[k].label if k in rules.demarches else k,
         "cases_by_departement": lambda k: f"{k} {name_of(k) or ''}".strip(),
         "blockages_by_departement": lambda k: f"{k} {name_of(k) or ''}".strip(),
+        "blockages_by_month": _month_in_words, "cases_by_month": _month_in_words,
     }
+
+
+def _month_in_words(key: str) -> str:
+    """« novembre 2025 » for the key 2025-11 (the order stays the keys')."""
+    try:
+        month = dt.date.fromisoformat(f"{key}-01")
+    except ValueError:
+        return key
+    return format_date(month, "MMMM y")
 
 
 def _view_model(counts, threshold, hide_small):
@@ -86,9 +97,10 @@ def report_pdf():
     start, end = _period()
     counts = counts_for(start, end)
     threshold = current_app.config["STATS_SUPPRESSION_THRESHOLD"]
-    html = render_template("stats/report.html", start=start, end=end, counts=counts, threshold=threshold,
-                           sections=_view_model(counts, threshold, hide_small=True),
-                           organisation=current_app.config["ASSOCIATION_NAME"], suppressed=suppressed)
+    with force_locale("fr"):  # a report for French readers, whatever the screen's language: labels and dates
+        html = render_template("stats/report.html", start=start, end=end, counts=counts, threshold=threshold,
+                               sections=_view_model(counts, threshold, hide_small=True),
+                               organisation=current_app.config["ASSOCIATION_NAME"], suppressed=suppressed)
     audit("stats.export", detail=f"pdf {start}–{end}")
     return Response(render_pdf(html), mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="permanence-rapport-{start}-{end}.pdf"'})

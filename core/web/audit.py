@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import String, insert
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.web.durability import commit_without_waiting_for_the_disk
 from core.web.extensions import db, utcnow
+from core.web.messages import translated
 
 
 class AuditEvent(db.Model):
@@ -52,3 +54,24 @@ def audit(action: str, case=None, detail: str | None = None, *, commit: bool = T
         session.commit()
     finally:
         session.expire_on_commit = True
+
+
+def audit_action_label(action: str) -> str:
+    """What an audit row records, in words: the log shows no code such as ``case.view``."""
+    return translated(lambda: {
+        "attachment.download": _("attachment downloaded"), "blockage.add": _("blockage recorded"),
+        "calendar.feed": _("calendar read by a calendar application"),
+        "calendar.create": _("calendar address created"), "calendar.revoke": _("calendar address revoked"), "case.create": _("case created"),
+        "case.edit-form": _("case opened for editing"), "case.export": _("case exported for a lawyer (ZIP)"),
+        "case.list": _("case list viewed"), "case.status": _("status or volunteer in charge changed"),
+        "case.update": _("case edited"), "case.view": _("case viewed"), "chain.verify": _("evidence log verified"),
+        "document.add": _("document held added"), "document.remove": _("document held removed"),
+        "evidence.add": _("entry added to the evidence log"), "evidence.timestamp": _("evidence log timestamped"),
+        "letter.download": _("letter downloaded"), "letter.generate": _("letter generated"),
+        "person.erase": _("person's data erased"), "person.export": _("person's data exported"),
+        "retention.delete": _("case deleted at the end of its retention period"),
+        "stats.export": _("statistics exported"), "plugin.enable": _("plugin enabled"),
+        "plugin.disable": _("plugin disabled"), "user.create": _("account created"),
+        "user.role": _("account's role changed"), "user.activate": _("account reactivated"),
+        "user.deactivate": _("account deactivated"),
+    }).get(action, action)

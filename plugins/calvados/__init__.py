@@ -1,4 +1,4 @@
-"""Calvados (14) : informations locales tirées du guide de l’ASTI Calvados (seed 001)."""
+"""Calvados (14) : informations locales tirées du guide de l’ASTI Calvados (janv. 2025)."""
 from pathlib import Path
 
 from core.plugins.kit import DeclarativePlugin

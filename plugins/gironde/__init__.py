@@ -1,4 +1,4 @@
-"""Gironde (33) : informations locales tirées de la formation de l’ASTI Bordeaux (seed 000)."""
+"""Gironde (33) : informations locales tirées de la formation de l’ASTI Bordeaux (2023)."""
 from pathlib import Path
 
 from core.plugins.kit import DeclarativePlugin
