@@ -1,5 +1,10 @@
 """The assessment page: the API's answer, in plain French, for volunteers."""
+import datetime as dt
+import re
 from urllib.parse import urlencode
+
+from core.cases.models import Case
+from core.web.extensions import db
 
 CALVADOS = {"departement": "14", "demarche": "conjoint-de-francais", "kind": "renewal",
             "expires_on": "2025-01-09", "filed_on": "2024-11-04", "on": "2025-01-12"}
@@ -72,3 +77,36 @@ def test_the_first_of_the_month_is_written_1er(benevole_client):
 def test_an_uncovered_departement_is_named(benevole_client):
     page = benevole_client.get("/departements/69").get_data(as_text=True)
     assert "69 – Rhône" in page and "Aucun tribunal n’est enregistré" in page
+
+
+def test_a_volunteer_opens_a_case_from_the_assessment_without_typing_the_situation_again(app, benevole_client):
+    """The seeds' Calvados example: renewal filed on 4 Nov 2024, permit expired on 9 Jan 2025, an API held."""
+    page = benevole_client.get("/evaluer?departement=14&demarche=conjoint-de-francais&kind=renewal"
+                               "&expires_on=2025-01-09&filed_on=2024-11-04&held_kind=api&held_until=2025-04-09"
+                               "&on=2025-01-12").get_data(as_text=True)
+    assert "Ouvrir un dossier avec cette situation" in page
+    form = page[page.index('class="no-print open-case"'):]
+    form = form[:form.index("</form>")]
+    sent = dict(re.findall(r'name="([a-z_]+)" value="([^"]*)"', form))
+    assert sent["expires_on"] == "2025-01-09" and sent["filed_on"] == "2024-11-04" and sent["held_kind"] == "api"
+
+    prefilled = benevole_client.post("/dossiers/nouveau", data=sent)
+    html = prefilled.get_data(as_text=True)
+    assert prefilled.status_code == 200 and "Le formulaire contient des erreurs" not in html
+    assert 'value="2025-01-09"' in html and 'value="2024-11-04"' in html and 'value="14"' in html
+    assert "le document détenu (attestation de prolongation d’instruction (API), valable jusqu’au 9 avril 2025)" \
+        in html.replace("&#39;", "’")
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Case.id))) == 0  # nothing saved before the person is typed
+
+    fields = dict(re.findall(r'name="([a-z_]+)"[^>]*value="([^"]*)"', html))
+    fields.update(person_name="T. N.", kind="renewal", demarche="conjoint-de-francais", permit="",
+                  request_complete="", remedies_stated="", civility="")
+    created = benevole_client.post("/dossiers/nouveau", data=fields)
+    assert created.status_code == 302
+    case = benevole_client.get(created.location).get_data(as_text=True)
+    assert "T. N." in case and "9 janvier 2025" in case
+    with app.app_context():
+        stored = db.session.scalar(db.select(Case))
+        assert (stored.expires_on, stored.filed_on) == (dt.date(2025, 1, 9), dt.date(2024, 11, 4))
+        assert [(d.kind, d.valid_until) for d in stored.documents] == [("api", dt.date(2025, 4, 9))]

@@ -2,6 +2,8 @@
 printable. A GET form, so that an assessment can be bookmarked or shared."""
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import Blueprint, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice
@@ -41,5 +43,19 @@ def assess():
     return render_template("assessment/assess.html", form=form, result=result, messages=messages,
                            permit_labels=PERMIT_LABELS, departement_name=name_of(form.departement.data or ""),
                            legal_grounds=list(rules.legal_grounds.values()),
-                           covered=local_facts().departements(),
+                           covered=local_facts().departements(), case_values=_case_values(form),
                            form_has_errors=bool(request.args) and any(f.errors for f in form))
+
+
+#: What the case form takes from the assessment form (the same names in both).
+CASE_FIELDS = ("departement", "demarche", "kind", "permit", "expires_on", "filed_on", "favorable_decision_on",
+               "ephoto_taken_on", "birth_date", "remedies_stated", "held_kind", "held_until")
+
+
+def _case_values(form) -> dict[str, str]:
+    """The situation typed here, as the case form reads it, for "open a case with this situation"."""
+    values = {}
+    for name in CASE_FIELDS:
+        data = form[name].data
+        values[name] = data.isoformat() if isinstance(data, dt.date) else (data or "")
+    return values

@@ -68,6 +68,9 @@ class CaseForm(Form):
                                       validators=[Optional(), in_supported_range])
     ephoto_taken_on = DateField(_l("Date of the e-photo (if any)"), validators=[Optional(), in_supported_range])
     note = TextAreaField(_l("Note"), filters=[strip], validators=[Optional(), Length(max=5000)])
+    #: The document held, when the case is opened from an assessment (/evaluer): added with the case.
+    held_kind = HiddenField()
+    held_until = HiddenField()
     version = HiddenField()
     submit = SubmitField(_l("Save"))
 

@@ -2,6 +2,8 @@
 deadlines and evidence log, and the lawyer's export. The list is in listing.py."""
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -16,7 +18,8 @@ from core.cases.forms import BlockageForm, CaseForm, DocumentForm, EntryForm, Er
 from core.cases.listing import bp, covered_departements
 from core.cases.models import Attachment, Case, CaseBlockage, CaseStatus, EvidenceEntry, HeldDocument
 from core.letters.service import recommended_letters
-from core.rules import SituationError
+from core.rules import HELD_KINDS, SituationError
+from core.rules.dates import EARLIEST, LATEST
 from core.web import clock, messages
 from core.web.audit import audit
 from core.web.extensions import db, utcnow
@@ -60,10 +63,17 @@ def _check_with_rules(form: CaseForm, case: Case) -> bool:
 @bp.route("/nouveau", methods=["GET", "POST"])
 def create():
     form = CaseForm().fill_choices()
+    held = _held_from_assessment(form)
+    if request.form.get("from_assessment"):
+        # Sent by /evaluer's "open a case": the situation is typed already, the person is not yet.
+        return render_template("cases/form.html", form=form, case=None, covered=covered_departements(),
+                               held=held, messages=messages, form_has_errors=False)
     if form.validate_on_submit():
         case = Case(status=CaseStatus.OPEN.value, assigned_to_id=current_user.id)
         _apply(form, case)
         if _check_with_rules(form, case):
+            if held:
+                case.documents.append(HeldDocument(kind=held[0], valid_until=held[1]))
             db.session.add(case)
             db.session.flush()
             service.refresh_deadlines(case)
@@ -71,8 +81,21 @@ def create():
             db.session.commit()
             flash(_("Case %(reference)s created.", reference=case.reference), "success")
             return redirect(url_for("cases.show", case_id=case.id))
-    return render_template("cases/form.html", form=form, case=None, covered=covered_departements(),
-                           form_has_errors=bool(form.errors))
+    return render_template("cases/form.html", form=form, case=None, covered=covered_departements(), held=held,
+                           messages=messages, form_has_errors=bool(form.errors))
+
+
+def _held_from_assessment(form) -> tuple[str, dt.date | None] | None:
+    """The document the assessment said the person holds (kind, valid until), if well-formed."""
+    if form.held_kind.data not in HELD_KINDS:
+        return None
+    try:
+        until = dt.date.fromisoformat(form.held_until.data) if form.held_until.data else None
+    except ValueError:
+        until = None
+    if until is not None and not EARLIEST <= until <= LATEST:
+        until = None
+    return form.held_kind.data, until
 
 
 @bp.route("/<int:case_id>/modifier", methods=["GET", "POST"])
