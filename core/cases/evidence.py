@@ -25,6 +25,15 @@ KINDS = ("screenshot", "ccc-contact", "ccc-call", "pan-attempt", "appointment-at
 #: Kinds whose `result` says whether a slot was found.
 ATTEMPT_KINDS = ("pan-attempt", "appointment-attempt")
 RESULTS = ("no-slot", "appointment")
+#: The blockage an entry shows by itself (core/rules/data/blockages.yaml): a booking attempt with no
+#: slot is the blockage met, without the volunteer entering it again.
+BLOCKAGE_OF_RESULT = {("pan-attempt", "no-slot"): "pan-injoignable",
+                      ("appointment-attempt", "no-slot"): "rdv-aucun-creneau"}
+
+
+def blockage_shown(kind: str, result: str | None, chosen: str | None) -> str | None:
+    """The blockage an entry records: the one the volunteer chose, else the one its result says."""
+    return chosen or BLOCKAGE_OF_RESULT.get((kind, result or ""))
 
 
 @dataclass(frozen=True)

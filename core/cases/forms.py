@@ -89,6 +89,7 @@ class EntryForm(Form):
                             validators=[Optional(), Length(max=200)])
     result = SelectField(_l("Result of the booking attempt"))
     corrects = SelectField(_l("This entry corrects"), validators=[Optional()])
+    blockage = SelectField(_l("Blockage it shows (counted in the statistics)"), validators=[Optional()])
     files = MultipleFileField(_l("Attachments (PNG, JPEG or PDF, 10 MB each at most)"))
     submit = SubmitField(_l("Add to the log"))
 
@@ -99,6 +100,7 @@ class EntryForm(Form):
                                SelectChoice("appointment", _l("appointment given"))]
         self.corrects.choices = [SelectChoice("", _l("— nothing, it is a new fact —"))] + [
             SelectChoice(str(e.id), f"#{e.sequence} – {messages.evidence_kind_label(e.kind)}") for e in case.entries]
+        self.blockage.choices = [SelectChoice("", _l("— none, or the one its result says —"))] + blockage_choices(case)
         return self
 
     def validate_occurred_at(self, field):
@@ -145,10 +147,15 @@ class BlockageForm(Form):
     submit = SubmitField(_l("Record the blockage"))
 
     def fill_choices(self, case: Case):
-        rules = current_app.extensions["permanence.rules"]
-        local = [SelectChoice(k.slug, k.label) for k in local_facts().blockage_kinds(case.departement)]
-        self.kind.choices = [SelectChoice(b.slug, b.label) for b in rules.blockages.values()] + local
+        self.kind.choices = blockage_choices(case)
         return self
+
+
+def blockage_choices(case: Case) -> list[SelectChoice]:
+    """The national blockages, then the département's own."""
+    rules = current_app.extensions["permanence.rules"]
+    local = [SelectChoice(k.slug, k.label) for k in local_facts().blockage_kinds(case.departement)]
+    return [SelectChoice(b.slug, b.label) for b in rules.blockages.values()] + local
 
 
 class EraseForm(Form):

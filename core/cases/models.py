@@ -241,5 +241,9 @@ class CaseBlockage(db.Model):
     kind: Mapped[str] = mapped_column(String(60), index=True)
     occurred_on: Mapped[dt.date]
     recorded_by: Mapped[str] = mapped_column(String(254))
+    #: The log entry it was derived from (a PAN attempt with no slot…), if any: shown as such, counted once.
+    from_entry_id: Mapped[int | None] = mapped_column(
+        db.ForeignKey("evidence_entries.id", ondelete="SET NULL"), index=True)
 
     case = db.relationship("Case", back_populates="blockages")
+    from_entry = db.relationship("EvidenceEntry")

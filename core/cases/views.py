@@ -13,7 +13,7 @@ from core.accounts.models import Role
 from core.accounts.security import role_required
 from core.cases import export as exports
 from core.cases import service
-from core.cases.evidence import ATTEMPT_KINDS
+from core.cases.evidence import ATTEMPT_KINDS, blockage_shown
 from core.cases.forms import BlockageForm, CaseForm, DocumentForm, EntryForm, EraseForm, StatusForm
 from core.cases.listing import bp, covered_departements
 from core.cases.models import Attachment, Case, CaseBlockage, CaseStatus, EvidenceEntry, HeldDocument
@@ -212,6 +212,13 @@ def add_entry(case_id):
             "Colleagues were adding to this log at the same moment and this entry could not be saved. What you "
             "typed is below: send it again (and choose the files again).")]
         return show(case_id, entry_form=form, status=409)
+    blockage = blockage_shown(form.kind.data, form.result.data if form.kind.data in ATTEMPT_KINDS else None,
+                              form.blockage.data)
+    if blockage:  # counted in the statistics without being entered again (issue 16, point 7)
+        case.blockages.append(CaseBlockage(kind=blockage, occurred_on=clock.local_date(entry.occurred_at),
+                                           recorded_by=current_user.email, from_entry_id=entry.id))
+        audit("blockage.add", case, f"{blockage} (entry #{entry.sequence})", commit=False)
+        db.session.commit()
     flash(_("Entry #%(sequence)d added to the log.", sequence=entry.sequence), "success")
     return redirect(url_for("cases.show", case_id=case.id, _anchor="journal"))
 
@@ -244,9 +251,7 @@ def add_document(case_id):
 @bp.route("/<int:case_id>/documents/<int:document_id>/retirer", methods=["POST"])
 def remove_document(case_id, document_id):
     case = service.get_case(case_id)
-    document = db.session.get(HeldDocument, document_id)
-    if document is None or document.case_id != case.id:
-        abort(404)
+    document = _item_of(case, HeldDocument, document_id)
     if ActionForm().validate_on_submit():
         case.documents.remove(document)
         service.refresh_deadlines(case)
@@ -328,6 +333,27 @@ def add_blockage(case_id):
     db.session.commit()
     flash(_("Blockage recorded: it counts in the statistics."), "success")
     return redirect(url_for("cases.show", case_id=case.id, _anchor="blocages"))
+
+
+@bp.route("/<int:case_id>/blocages/<int:blockage_id>/retirer", methods=["POST"])
+def remove_blockage(case_id, blockage_id):
+    """A blockage recorded by mistake, or derived from an entry that did not show one."""
+    case = service.get_case(case_id)
+    blockage = _item_of(case, CaseBlockage, blockage_id)
+    if ActionForm().validate_on_submit():
+        db.session.delete(blockage)
+        audit("blockage.remove", case, blockage.kind, commit=False)
+        db.session.commit()
+        flash(_("Blockage removed: it no longer counts in the statistics."), "success")
+    return redirect(url_for("cases.show", case_id=case.id, _anchor="blocages"))
+
+
+def _item_of(case, model, item_id):
+    """A document or blockage of this case, or 404 (never another case's by its number)."""
+    item = db.session.get(model, item_id)
+    if item is None or item.case_id != case.id:
+        abort(404)
+    return item
 
 
 # --- the person's rights (GDPR) ---------------------------------------------------------

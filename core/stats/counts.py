@@ -93,7 +93,9 @@ def aggregate(cases: list[CaseFacts]) -> dict[str, Counter]:
         if case.renewal_break is not None:
             counts["renewals_expired"]["all"] += 1
             counts["renewal_breaks"]["all"] += int(case.renewal_break)
-        for kind, blockage_month in case.blockages:
+        # A case counts once per blockage and month: five PAN attempts without a slot in March, or the
+        # same blockage derived from the log and entered by hand, are one case that met it that month.
+        for kind, blockage_month in sorted(set(case.blockages)):
             counts["blockages_by_kind"][kind] += 1
             counts["blockages_by_departement"][case.departement] += 1
             counts["blockages_by_month"][blockage_month] += 1

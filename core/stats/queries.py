@@ -11,7 +11,7 @@ import datetime as dt
 import statistics
 from collections import Counter
 
-from sqlalchemy import and_, case, exists, func, literal, select
+from sqlalchemy import and_, case, distinct, exists, func, literal, select
 
 from core.cases.models import Case, CaseBlockage, EvidenceEntry, HeldDocument
 from core.stats.counts import DIMENSIONS, HOLDING_KINDS, month
@@ -32,8 +32,8 @@ def counts_for(start: dt.date, end: dt.date, today: dt.date | None = None) -> di
     kept = AnonymousCase.opened_month.between(first, last)
     counts = {dimension: Counter() for dimension in DIMENSIONS}
 
-    def add(dimensions: tuple[str, ...], columns: tuple, where, *joined) -> None:
-        query = select(*columns, func.count()).where(where).group_by(*columns)
+    def add(dimensions: tuple[str, ...], columns: tuple, where, *joined, counted=None) -> None:
+        query = select(*columns, func.count() if counted is None else counted).where(where).group_by(*columns)
         if joined:
             query = query.select_from(joined[0])
         for *keys, count in db.session.execute(query):
@@ -58,10 +58,12 @@ def counts_for(start: dt.date, end: dt.date, today: dt.date | None = None) -> di
         counts["renewal_breaks"]["all"] = int(breaks) + int(kept_breaks)
 
     blockage_dimensions = ("blockages_by_kind", "blockages_by_departement", "blockages_by_month")
+    # Each case once per blockage and month (core/stats/counts.py, aggregate).
     add(blockage_dimensions, (CaseBlockage.kind, Case.departement, _month_of(CaseBlockage.occurred_on)),
-        and_(CaseBlockage.case_id == Case.id, live), CaseBlockage)
+        and_(CaseBlockage.case_id == Case.id, live), CaseBlockage, counted=func.count(distinct(CaseBlockage.case_id)))
     add(blockage_dimensions, (AnonymousBlockage.kind, AnonymousCase.departement, AnonymousBlockage.month),
-        and_(AnonymousBlockage.anonymous_case_id == AnonymousCase.id, kept), AnonymousBlockage)
+        and_(AnonymousBlockage.anonymous_case_id == AnonymousCase.id, kept), AnonymousBlockage,
+        counted=func.count(distinct(AnonymousBlockage.anonymous_case_id)))
 
     _median(counts["days_filing_to_api"], _days_to_api(live) + _kept(AnonymousCase.days_to_api, kept))
     _median(counts["days_first_pan_attempt_to_appointment"], _days_to_pan(live) + _kept(AnonymousCase.days_to_pan, kept))

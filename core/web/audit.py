@@ -60,6 +60,7 @@ def audit_action_label(action: str) -> str:
     """What an audit row records, in words: the log shows no code such as ``case.view``."""
     return translated(lambda: {
         "attachment.download": _("attachment downloaded"), "blockage.add": _("blockage recorded"),
+        "blockage.remove": _("blockage removed"),
         "calendar.feed": _("calendar read by a calendar application"),
         "calendar.create": _("calendar address created"), "calendar.revoke": _("calendar address revoked"), "case.create": _("case created"),
         "case.edit-form": _("case opened for editing"), "case.export": _("case exported for a lawyer (ZIP)"),
