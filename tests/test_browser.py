@@ -109,3 +109,65 @@ def test_on_a_1024x600_screen_a_refused_upload_brings_its_error_into_view_with_t
     assert page.evaluate("() => document.activeElement.classList.contains('error-summary')")
     assert page.input_value("#entry-summary") == "Texte que le bénévole ne veut pas retaper"
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 1024
+
+
+def test_a_new_volunteer_goes_from_the_assessment_to_a_case_a_pan_attempt_and_its_letter_at_1024x600(
+        make_user, live_server, browser, tmp_path):
+    """The seeds' Calvados example brought to today (a renewal filed in time, the permit expired ten days
+    ago, no API), on an old laptop's screen: nothing typed twice, no sideways scroll."""
+    import datetime as dt
+
+    expired, filed = dt.date.today() - dt.timedelta(days=10), dt.date.today() - dt.timedelta(days=70)
+    user = make_user(Role.BENEVOLE, name="Camille Navigateur")
+    screenshot = tmp_path / "pan-aucun-creneau.png"
+    screenshot.write_bytes(PNG)
+    base = live_server.url()
+    page = browser.new_page(locale="fr-FR", viewport={"width": 1024, "height": 600})
+    wide = []
+
+    def no_sideways_scroll():
+        if page.evaluate("() => document.documentElement.scrollWidth") > 1024:
+            wide.append(page.url)
+
+    page.goto(f"{base}/connexion")
+    page.fill("#email", user.email)
+    page.fill("#password", PASSWORD)
+    page.click("#submit")
+    page.goto(f"{base}/evaluer")
+    no_sideways_scroll()
+    page.fill("#departement", "14")
+    page.select_option("#demarche", "conjoint-de-francais")
+    page.check("#kind-1")
+    page.fill("#expires_on", expired.isoformat())
+    page.fill("#filed_on", filed.isoformat())
+    page.click("#submit")
+    page.wait_for_load_state()
+    no_sideways_scroll()
+
+    page.click("text=Ouvrir un dossier avec cette situation")
+    page.wait_for_url("**/dossiers/nouveau")
+    assert page.input_value("#expires_on") == expired.isoformat() and page.input_value("#filed_on") == filed.isoformat()
+    no_sideways_scroll()
+    page.fill("#person_name", "T. N.")
+    page.click("#submit")
+    page.wait_for_url("**/dossiers/*")
+    no_sideways_scroll()
+
+    page.select_option("#entry-kind", "pan-attempt")
+    page.select_option("#entry-result", "no-slot")
+    page.fill("#entry-summary", "Formulaire du PAN : aucun créneau disponible")
+    page.set_input_files("#entry-files", str(screenshot))
+    page.click("#entry-submit")
+    page.wait_for_url("**#journal")
+    content = page.content()
+    assert "Entrée n° 1 ajoutée au journal." in content
+    assert "d’après l’entrée n° 1 du journal" in content  # the blockage, counted without typing it again
+
+    letter = page.locator(".next-step a").first  # the urgent request for the API the person should hold
+    title = letter.inner_text()
+    assert "attestation de prolongation d'instruction" in title
+    letter.click()
+    page.wait_for_load_state()
+    assert "/courriers/" in page.url and "URGENT" in page.inner_text("h1")
+    no_sideways_scroll()
+    assert wide == [], f"pages wider than the screen: {wide}"
