@@ -135,6 +135,8 @@ def test_a_new_volunteer_goes_from_the_assessment_to_a_case_a_pan_attempt_and_it
     page.click("#submit")
     page.goto(f"{base}/evaluer")
     no_sideways_scroll()
+    header = page.evaluate("() => document.querySelector('main').getBoundingClientRect().top")
+    assert header <= 110, f"the header takes {header} px of the 600"  # it took 187 (a demo banner adds ~25)
     page.fill("#departement", "14")
     page.select_option("#demarche", "conjoint-de-francais")
     page.check("#kind-1")
@@ -173,3 +175,19 @@ def test_a_new_volunteer_goes_from_the_assessment_to_a_case_a_pan_attempt_and_it
     page.goto(f"{base}/departements/14")  # long links of the préfectures' own pages wrap
     no_sideways_scroll()
     assert wide == [], f"pages wider than the screen: {wide}"
+
+
+def test_on_a_1024x600_screen_the_header_leaves_the_page_to_the_work_even_with_the_admin_menu(
+        make_user, live_server, browser):
+    admin = make_user(Role.ADMIN, name="Alex Administration")
+    page = browser.new_page(locale="fr-FR", viewport={"width": 1024, "height": 600})
+    page.goto(f"{live_server.url()}/connexion")
+    page.fill("#email", admin.email)
+    page.fill("#password", PASSWORD)
+    page.click("#submit")
+    for path in ("/dossiers", "/admin/journal", "/departements/14"):
+        page.goto(live_server.url(path))
+        header = page.evaluate("() => document.querySelector('main').getBoundingClientRect().top")
+        assert header <= 110, f"{path}: the header takes {header} px of the 600"
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 1024, path
+        assert page.is_visible("#locale-locale") and page.is_visible("text=Se déconnecter")
