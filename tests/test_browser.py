@@ -19,6 +19,25 @@ PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08
        b"\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa75\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82")
 
 
+def laptop_page(browser, base: str, email: str):
+    """An old laptop's 1024×600 screen, in French, logged in."""
+    page = browser.new_page(locale="fr-FR", viewport={"width": 1024, "height": 600})
+    page.goto(f"{base}/connexion")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("#submit")
+    return page
+
+
+def log_pan_attempt_without_slot(page, screenshot) -> None:
+    page.select_option("#entry-kind", "pan-attempt")
+    page.select_option("#entry-result", "no-slot")
+    page.fill("#entry-summary", "Formulaire du PAN : aucun créneau disponible")
+    page.set_input_files("#entry-files", str(screenshot))
+    page.click("#entry-submit")
+    page.wait_for_url("**#journal")
+
+
 @pytest.fixture
 def browser():
     from playwright.sync_api import sync_playwright
@@ -60,12 +79,7 @@ def test_a_volunteer_creates_a_case_logs_a_failed_pan_booking_and_sees_the_ladde
     pan_step = page.locator(".ladder-progress li", has_text="point d'accueil numérique")
     assert "done" not in (pan_step.get_attribute("class") or "")
 
-    page.select_option("#entry-kind", "pan-attempt")
-    page.select_option("#entry-result", "no-slot")
-    page.fill("#entry-summary", "Formulaire du PAN : aucun créneau disponible")
-    page.set_input_files("#entry-files", str(screenshot))
-    page.click("#entry-submit")
-    page.wait_for_url("**#journal")
+    log_pan_attempt_without_slot(page, screenshot)
 
     content = page.content()
     assert "Entrée n° 1 ajoutée au journal." in content
@@ -82,11 +96,7 @@ def test_on_a_1024x600_screen_a_refused_upload_brings_its_error_into_view_with_t
     user = make_user(Role.BENEVOLE, name="Camille Navigateur")
     fake = tmp_path / "capture.png"
     fake.write_bytes(b"MZ" + b"\x00" * 200)  # a program renamed .png
-    page = browser.new_page(locale="fr-FR", viewport={"width": 1024, "height": 600})
-    page.goto(f"{live_server.url()}/connexion")
-    page.fill("#email", user.email)
-    page.fill("#password", PASSWORD)
-    page.click("#submit")
+    page = laptop_page(browser, live_server.url(), user.email)
     page.goto(f"{live_server.url()}/dossiers/nouveau")
     page.fill("#person_name", "T. N.")
     page.fill("#departement", "14")
@@ -122,17 +132,13 @@ def test_a_new_volunteer_goes_from_the_assessment_to_a_case_a_pan_attempt_and_it
     screenshot = tmp_path / "pan-aucun-creneau.png"
     screenshot.write_bytes(PNG)
     base = live_server.url()
-    page = browser.new_page(locale="fr-FR", viewport={"width": 1024, "height": 600})
+    page = laptop_page(browser, base, user.email)
     wide = []
 
     def no_sideways_scroll():
         if page.evaluate("() => document.documentElement.scrollWidth") > 1024:
             wide.append(page.url)
 
-    page.goto(f"{base}/connexion")
-    page.fill("#email", user.email)
-    page.fill("#password", PASSWORD)
-    page.click("#submit")
     page.goto(f"{base}/evaluer")
     no_sideways_scroll()
     header = page.evaluate("() => document.querySelector('main').getBoundingClientRect().top")
@@ -155,12 +161,7 @@ def test_a_new_volunteer_goes_from_the_assessment_to_a_case_a_pan_attempt_and_it
     page.wait_for_url("**/dossiers/*")
     no_sideways_scroll()
 
-    page.select_option("#entry-kind", "pan-attempt")
-    page.select_option("#entry-result", "no-slot")
-    page.fill("#entry-summary", "Formulaire du PAN : aucun créneau disponible")
-    page.set_input_files("#entry-files", str(screenshot))
-    page.click("#entry-submit")
-    page.wait_for_url("**#journal")
+    log_pan_attempt_without_slot(page, screenshot)
     content = page.content()
     assert "Entrée n° 1 ajoutée au journal." in content
     assert "d’après l’entrée n° 1 du journal" in content  # the blockage, counted without typing it again
@@ -180,11 +181,7 @@ def test_a_new_volunteer_goes_from_the_assessment_to_a_case_a_pan_attempt_and_it
 def test_on_a_1024x600_screen_the_header_leaves_the_page_to_the_work_even_with_the_admin_menu(
         make_user, live_server, browser):
     admin = make_user(Role.ADMIN, name="Alex Administration")
-    page = browser.new_page(locale="fr-FR", viewport={"width": 1024, "height": 600})
-    page.goto(f"{live_server.url()}/connexion")
-    page.fill("#email", admin.email)
-    page.fill("#password", PASSWORD)
-    page.click("#submit")
+    page = laptop_page(browser, live_server.url(), admin.email)
     for path in ("/dossiers", "/admin/journal", "/departements/14"):
         page.goto(live_server.url(path))
         header = page.evaluate("() => document.querySelector('main').getBoundingClientRect().top")
