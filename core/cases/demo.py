@@ -89,14 +89,13 @@ def seed_demo_cases(today: dt.date | None = None) -> int:
         entries.append((marseille, "pan-attempt", day, f"Formulaire en ligne du PAN de Marseille : aucun créneau "
                         f"(semaine {week + 1}).", None, "no-slot", "PAN Marseille : aucun creneau disponible"))
     for case, kind, day, summary, url, result, picture in entries:
-        service.append_entry(case, kind=kind, occurred_at=_at(day), summary=summary, by=by, url=url, result=result,
-                             uploads=[_screenshot(picture)] if picture else [])
+        entry = service.append_entry(case, kind=kind, occurred_at=_at(day), summary=summary, by=by, url=url,
+                                     result=result, uploads=[_screenshot(picture)] if picture else [])
+        service.record_blockage_shown(case, entry, chosen=None, by=by)  # Marseille's attempts with no slot
     from core.cases.models import CaseBlockage
     for case, kind, day in ((calvados, "ccc-sans-solution", today - dt.timedelta(days=2)),
                             (gironde, "sirius-mauvais-canal", today - dt.timedelta(days=10)),
-                            (marseille, "ccc-sans-solution", marseille_start + dt.timedelta(days=2)),
-                            (marseille, "pan-injoignable", marseille_start + dt.timedelta(days=3)),
-                            (marseille, "pan-injoignable", marseille_start + dt.timedelta(days=17))):
+                            (marseille, "ccc-sans-solution", marseille_start + dt.timedelta(days=2))):
         case.blockages.append(CaseBlockage(kind=kind, occurred_on=day, recorded_by=by))
     for case in (calvados, gironde, marseille):
         service.refresh_deadlines(case)

@@ -23,8 +23,16 @@ from core.cases.attachments import (  # noqa: F401 (the views and commands find 
     keep_files,
     store_upload,
 )
-from core.cases.evidence import GENESIS, ChainCheck, EntryRecord, letter_digest, sha256_of, verify_chain
-from core.cases.models import Attachment, Case, CaseDeadline, EvidenceEntry, EvidenceTimestamp
+from core.cases.evidence import (
+    GENESIS,
+    ChainCheck,
+    EntryRecord,
+    blockage_shown,
+    letter_digest,
+    sha256_of,
+    verify_chain,
+)
+from core.cases.models import Attachment, Case, CaseBlockage, CaseDeadline, EvidenceEntry, EvidenceTimestamp
 from core.plugins.local import LocalAssessment, assess_locally
 from core.plugins.state import local_facts
 from core.rules import HeldDocument as HeldFact
@@ -47,9 +55,6 @@ def rules():
     return current_app.extensions["permanence.rules"]
 
 
-local_date = clock.local_date  # the day a stored (UTC) moment fell on where the help desk is
-
-
 # --- the rules, applied to a case -----------------------------------------------
 
 def situation_of(case: Case, on: dt.date) -> Situation:
@@ -65,7 +70,7 @@ def assess_case(case: Case, on: dt.date | None = None) -> LocalAssessment:
 
 
 def progress_of(case: Case, assessment: LocalAssessment) -> LadderProgress:
-    facts = [LoggedFact(entry.kind, local_date(entry.occurred_at), entry.result) for entry in case.current_entries]
+    facts = [LoggedFact(entry.kind, clock.local_date(entry.occurred_at), entry.result) for entry in case.current_entries]
     return ladder_progress(assessment.assessment.escalation, facts, rules().refere_readiness)
 
 
@@ -148,6 +153,16 @@ def next_deadline(case: Case, today: dt.date | None = None) -> CaseDeadline | No
 
 
 # --- evidence ----------------------------------------------------------------------
+
+def record_blockage_shown(case: Case, entry: EvidenceEntry, *, chosen: str | None, by: str) -> str | None:
+    """The blockage an entry shows (the one chosen, else the one its result says: a PAN attempt with no
+    slot), recorded with the entry it comes from, so that it counts without being entered again."""
+    kind = blockage_shown(entry.kind, entry.result, chosen)
+    if kind:
+        case.blockages.append(CaseBlockage(kind=kind, occurred_on=clock.local_date(entry.occurred_at),
+                                           recorded_by=by, from_entry_id=entry.id))
+    return kind
+
 
 def record_of(entry: EvidenceEntry) -> EntryRecord:
     return EntryRecord(case_id=entry.case_id, sequence=entry.sequence, kind=entry.kind,
