@@ -9,11 +9,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
-from core.accounts.models import Role
+from core.accounts.models import Role, User
 from core.accounts.security import role_required
 from core.cases import export as exports
 from core.cases import service
-from core.cases.evidence import ATTEMPT_KINDS, blockage_shown
+from core.cases.evidence import ATTEMPT_KINDS
 from core.cases.forms import BlockageForm, CaseForm, DocumentForm, EntryForm, EraseForm, StatusForm
 from core.cases.listing import bp, covered_departements
 from core.cases.models import Attachment, Case, CaseBlockage, CaseStatus, EvidenceEntry, HeldDocument
@@ -212,11 +212,8 @@ def add_entry(case_id):
             "Colleagues were adding to this log at the same moment and this entry could not be saved. What you "
             "typed is below: send it again (and choose the files again).")]
         return show(case_id, entry_form=form, status=409)
-    blockage = blockage_shown(form.kind.data, form.result.data if form.kind.data in ATTEMPT_KINDS else None,
-                              form.blockage.data)
-    if blockage:  # counted in the statistics without being entered again (issue 16, point 7)
-        case.blockages.append(CaseBlockage(kind=blockage, occurred_on=clock.local_date(entry.occurred_at),
-                                           recorded_by=current_user.email, from_entry_id=entry.id))
+    blockage = service.record_blockage_shown(case, entry, chosen=form.blockage.data, by=current_user.email)
+    if blockage:
         audit("blockage.add", case, f"{blockage} (entry #{entry.sequence})", commit=False)
         db.session.commit()
     flash(_("Entry #%(sequence)d added to the log.", sequence=entry.sequence), "success")
@@ -279,9 +276,10 @@ def update_status(case_id):
             closed_at=utcnow() if form.status.data == CaseStatus.CLOSED.value else None,
             assigned_to_id=int(form.assigned_to.data) if form.assigned_to.data else None)
         service.refresh_deadlines(case)
-        # The audit log says it in words: the status, and who is in charge by name (not a number).
-        audit("case.status", case, f"{case.status}, {case.assigned_to.name if case.assigned_to else '-'}",
-              commit=False)
+        # The audit log says it in words: the status, and who is in charge by name (not a number). Read
+        # by id: the relationship may still hold the volunteer loaded before the change.
+        in_charge = db.session.get(User, case.assigned_to_id) if case.assigned_to_id else None
+        audit("case.status", case, f"{case.status}, {in_charge.name if in_charge else '-'}", commit=False)
         db.session.commit()
         flash(_("Case closed.") if closing else _("Case updated."), "success")
     return redirect(url_for("cases.show", case_id=case.id))
