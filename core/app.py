@@ -110,7 +110,6 @@ def _stop_plainly_on_the_command_line(error: Exception) -> None:
 
 
 def _template_helpers(app: Flask) -> None:
-
     from flask_babel import lazy_gettext as _l
 
     from core.accounts.models import Role
@@ -140,7 +139,7 @@ def _template_helpers(app: Flask) -> None:
 def _sqlite_pragmas(dbapi_connection, _record):
     """SQLite ignores foreign keys unless asked, on every connection. Its
     write-ahead log lets the workers read while one writes and makes a commit
-    one write to the log (the audit row of a list: 3.7 → 1.9 ms); FULL: a
+    one write to the log (in process, a list's audit row: 3.7 → 1.9 ms); FULL: a
     committed entry survives a power cut. A process must not be forked from
     one that has used the database (tests/live_server.py)."""
     if type(dbapi_connection).__module__.startswith("sqlite3"):

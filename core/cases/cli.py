@@ -124,7 +124,6 @@ def cases_timestamp():
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="The date to count from (default: today).")
 def retention_run(dry_run, today):
     """Delete the personal data of cases closed more than RETENTION_MONTHS ago, keeping anonymous counts."""
-
     from core.cases.retention import delete_for_retention, expired_cases
 
     day = today.date() if today else clock.today()

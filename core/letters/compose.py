@@ -256,7 +256,6 @@ def build_context(case, result, facts, *, volunteer_name: str, pieces, grounds=(
 
 def _build_context(case, result, facts, *, volunteer_name, pieces, grounds, urgency, today, person_in_copy,
                    confirmation_attached, anef_checked) -> dict:
-    from core.cases.service import local_date
     from core.web.messages import departement_name, evidence_kind_label
 
     today = today or clock.today()
@@ -266,13 +265,13 @@ def _build_context(case, result, facts, *, volunteer_name, pieces, grounds, urge
     held = {document.kind for document in case.documents}
 
     def entry_line(entry):
-        return f"le {french_date(local_date(entry.occurred_at))} : {evidence_kind_label(entry.kind)} – {entry.summary}"
+        return f"le {french_date(clock.local_date(entry.occurred_at))} : {evidence_kind_label(entry.kind)} – {entry.summary}"
 
     from core.rules.progress import LoggedFact, refere_readiness
 
     window = a.filing_window
     rejection_on = a.implicit_rejection_on
-    readiness = refere_readiness([LoggedFact(e.kind, local_date(e.occurred_at), e.result) for e in failed],
+    readiness = refere_readiness([LoggedFact(e.kind, clock.local_date(e.occurred_at), e.result) for e in failed],
                                  current_app.extensions["permanence.rules"].refere_readiness)
     permit_label = LETTER_PERMIT_NAMES.get(case.permit or "", todo("titre détenu"))
     return {

@@ -7,6 +7,7 @@ from dataclasses import replace
 from core.cases import service
 from core.letters.catalogue import LetterSpec, catalogue, recommend
 from core.plugins.state import local_facts
+from core.web import clock
 
 
 def recommended_letters(case, result=None):
@@ -35,8 +36,8 @@ def _last_sent(case, spec: LetterSpec, specs: list[LetterSpec]) -> dt.date | Non
     """The last day a letter of the same purpose was generated, or the log
     records the same step (since the permit expired, for an API request)."""
     same = {other.slug for other in specs if other.purpose == spec.purpose}
-    days = [service.local_date(letter.created_at) for letter in case.letters if letter.slug in same]
+    days = [clock.local_date(letter.created_at) for letter in case.letters if letter.slug in same]
     since = case.expires_on if spec.purpose.startswith("api-request") and case.expires_on else None
-    days += [service.local_date(entry.occurred_at) for entry in case.entries
-             if entry.kind in SENT_AS.get(spec.purpose, ()) and (since is None or service.local_date(entry.occurred_at) > since)]
+    days += [clock.local_date(entry.occurred_at) for entry in case.entries
+             if entry.kind in SENT_AS.get(spec.purpose, ()) and (since is None or clock.local_date(entry.occurred_at) > since)]
     return max(days, default=None)

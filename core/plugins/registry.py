@@ -236,7 +236,7 @@ class LocalFacts:
     """The local facts as seen through the enabled plugins only.
 
     Each hook is asked once per département and enabled set: a plugin's facts
-    are data, validated when it is loaded (docs/plugin_hooks.rst), so the same
+    are data, validated when it is loaded (docs/hooks.md), so the same
     question gets the same answer until an administrator enables or disables
     a plugin, which builds a new LocalFacts."""
 

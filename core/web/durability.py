@@ -45,7 +45,7 @@ def commit_without_waiting_for_the_disk(session) -> None:
 @event.listens_for(Engine, "before_cursor_execute")
 def _note_writes(connection, _cursor, statement, _parameters, _context, _executemany):
     text = statement.lstrip()
-    if not text.upper().startswith(_READS) and not text.startswith(_AUDIT_ROW):
+    if not text[:8].upper().startswith(_READS) and not text.startswith(_AUDIT_ROW):
         connection.info[WROTE] = True
 
 
