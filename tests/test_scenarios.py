@@ -27,6 +27,8 @@ def _codes(function: str) -> set[str]:
 
 
 WARNING_CODES = _codes("describe_warning")
+#: About what was typed, or about the intranet itself: no text to cite.
+WARNINGS_WITHOUT_BASIS = {"filed-after-reference-date", "no-local-facts"}
 DEADLINE_KINDS = _codes("deadline_label")
 
 
@@ -73,6 +75,8 @@ def check(result, expect: dict) -> None:
                                                 for d in a.deadlines) for kind, text in v.items()),
         "warnings": lambda v: set(v) <= {w.code for w in a.warnings},
         "no_warnings": lambda v: not set(v) & {w.code for w in a.warnings},
+        "warning_basis": lambda v: all(any(w.code == code and text in w.legal_basis for w in a.warnings)
+                                       for code, text in v.items()),
         "court_route": lambda v: (a.court_route.kind if a.court_route else None) == v,
         "court_route_until": lambda v: a.court_route.until == _date(v),
         "not_computed": lambda v: [item.what for item in a.not_computed] == v,
@@ -82,7 +86,7 @@ def check(result, expect: dict) -> None:
     }
     unknown = set(expect) - set(checks) - {"error"}
     assert not unknown, f"unknown expectation(s): {sorted(unknown)}"
-    for key in ("warnings", "no_warnings"):
+    for key in ("warnings", "no_warnings", "warning_basis"):
         misspelt = set(expect.get(key, ())) - WARNING_CODES
         assert not misspelt, f"{key}: unknown warning code(s) {sorted(misspelt)}"
     for key in ("deadlines", "deadline_basis", "deadline_condition"):
@@ -102,6 +106,7 @@ def _actual(a, key):
         "regular_stay_basis": a.regular_stay, "deadlines": [(d.kind, d.date.isoformat()) for d in a.deadlines],
         "deadline_basis": a.deadlines, "deadline_condition": a.deadlines,
         "warnings": [w.code for w in a.warnings], "no_warnings": [w.code for w in a.warnings],
+        "warning_basis": [(w.code, w.legal_basis) for w in a.warnings],
         "court_route": a.court_route, "court_route_until": a.court_route, "not_computed": a.not_computed,
         "notes_mention": a.notes, "reminders": [r.slug for r in a.reminders], "source_mentions": a.channel.source,
     }[key]
@@ -117,7 +122,10 @@ def test_scenario(scenario):
             assess(RULES, situation)
         assert [error.value.field, error.value.code] == expect["error"]
         return
-    check(assess(RULES, situation), expect)
+    result = assess(RULES, situation)
+    check(result, expect)
+    unfounded = [w.code for w in result.warnings if not w.legal_basis and w.code not in WARNINGS_WITHOUT_BASIS]
+    assert not unfounded, f"warnings shown without their legal basis: {unfounded}"
 
 
 def test_every_family_has_scenarios_and_the_checker_refuses_unknown_keys():
@@ -132,3 +140,10 @@ def test_every_family_has_scenarios_and_the_checker_refuses_unknown_keys():
         check(result, {"no_warnings": ["filed-after-windw"]})
     with pytest.raises(AssertionError, match="unknown deadline kind"):
         check(result, {"deadlines": {"implicit-rejecton": None}})
+
+
+def test_every_warning_the_rules_can_give_has_its_legal_basis_written_down():
+    from core.rules.situation import WARNING_BASES
+    assert set(WARNING_BASES) <= WARNING_CODES, "a legal basis for a warning the pages cannot say"
+    # local-pitfall carries its plugin's source, checked on a date.
+    assert WARNING_CODES - set(WARNING_BASES) == WARNINGS_WITHOUT_BASIS | {"local-pitfall"}

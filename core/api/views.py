@@ -243,4 +243,7 @@ def assessment_json(result) -> dict:
         "reminders": [{"slug": r.slug, "text": r.text, "source": r.source, "to_check": not r.verified}
                       for r in a.reminders],
         "warnings": [describe_warning(warning) for warning in result.warnings],
+        # The same warnings with what they rest on; "warnings" stays a list of texts for older clients.
+        "warning_details": [{"code": w.code, "text": describe_warning(w), "legal_basis": w.legal_basis or None,
+                             "checked_on": to_json(w.checked_on)} for w in result.warnings],
     }

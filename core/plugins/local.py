@@ -36,7 +36,8 @@ def assess_locally(rules: Rules, facts: LocalFacts, departement: str, situation:
     warnings = list(assessment.warnings)
     if covered is None:
         warnings.append(Warning("no-local-facts", {"code": departement}))
-    warnings += [Warning("local-pitfall", {"title": p.title, "workaround": p.workaround}) for p in pitfalls]
+    warnings += [Warning("local-pitfall", {"title": p.title, "workaround": p.workaround}, p.source, p.checked_on)
+                 for p in pitfalls]
     step_facts = {
         "pan": facts.pan_vectors(departement),
         "substitution": facts.substitution_modality(departement),

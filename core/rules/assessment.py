@@ -20,6 +20,7 @@ from core.rules.situation import (
     NO,
     NOT_YET_OPEN,
     OPEN,
+    R431_2,
     WINDOW_EXEMPT_PERMITS,
     YOUNG_UNTIL_YEARS,
     Assessment,
@@ -69,7 +70,8 @@ def assess(rules: Rules, situation: Situation) -> Assessment:
     warnings += channel_warnings
     if channel.kind == "anef" and channel.mandatory_since is None:
         entry = next((e for e in anef_entries(demarche, s.kind, s.permit) if not e.exact), None)
-        warnings.append(Warning("anef-date-unknown", {"by": entry.start if entry else s.on}))
+        warnings.append(Warning("anef-date-unknown", {"by": entry.start if entry else s.on},
+                                f"{R431_2} ; {entry.source}" if entry else ""))
     restricted = [e for e in demarche.anef_since if e.permits and s.kind in e.kinds]
     unlisted = s.permit is not None and restricted and not any(s.permit in e.permits for e in restricted)
     if s.kind == "renewal" and ((s.permit is None and len({e.permits for e in restricted}) > 1) or unlisted):
@@ -79,9 +81,9 @@ def assess(rules: Rules, situation: Situation) -> Assessment:
     window = _window(rules, s, demarche, channel, not_computed, warnings)
     if window is not None and not filed:
         if window.status == OPEN:
-            warnings.append(Warning("window-open-file-now", {"closes_on": window.closes_on}))
+            warnings.append(Warning("window-open-file-now", {"closes_on": window.closes_on}, window.legal_basis))
         elif window.status == NOT_YET_OPEN:
-            warnings.append(Warning("window-not-yet-open", {"opens_on": window.opens_on}))
+            warnings.append(Warning("window-not-yet-open", {"opens_on": window.opens_on}, window.legal_basis))
     if channel.kind == "anef" and channel.mandatory_since and window is not None and window.kind == "renewal" \
             and window.closes_on < channel.mandatory_since:
         warnings.append(Warning("window-before-anef", {"closes_on": window.closes_on,
@@ -100,9 +102,10 @@ def assess(rules: Rules, situation: Situation) -> Assessment:
             if last_day is None:
                 warnings.append(Warning("implicit-rejection-reasonable-time", {"rejection_on": rejection[0]}))
             else:
-                warnings.append(Warning("implicit-rejection-born", {"rejection_on": rejection[0], "until": last_day}))
+                warnings.append(Warning("implicit-rejection-born", {"rejection_on": rejection[0], "until": last_day},
+                                        f"{rejection[1]} ; CJA R.421-1, R.421-2"))
         if demarche.implicit_rejection is not None and not demarche.implicit_rejection.verified:
-            warnings.append(Warning("implicit-rejection-to-check"))
+            warnings.append(Warning("implicit-rejection-to-check", legal_basis=demarche.implicit_rejection.legal_basis))
 
     rejection_final = last_day is not None and s.on > last_day and s.remedies_stated is True
     attestation, attestation_warnings = attestation_at(rules, s, demarche, channel, window, rejection_final,

@@ -86,7 +86,9 @@ def attestation_at(rules: Rules, situation: Situation, demarche: Demarche, chann
     if window is not None and not in_window:
         late = s.filed_on > window.closes_on
         code = ("filed-after-window" if anef else "filed-after-local-window") if late else "filed-before-window"
-        warnings.append(Warning(code, {"opens_on": window.opens_on, "closes_on": window.closes_on}))
+        consequence = "CESEDA R.431-15-1 al. 1 et 2" if anef else "CESEDA R.431-12"
+        warnings.append(Warning(code, {"opens_on": window.opens_on, "closes_on": window.closes_on},
+                                f"{window.legal_basis} ; {consequence}"))
 
     if anef:
         api_months = params["api_max_months"].at(s.on)

@@ -101,15 +101,16 @@ def plan_channel(rules: Rules, s: Situation, demarche: Demarche) -> tuple[Channe
     if upcoming is None:
         return current, []
     if not upcoming.exact:
-        return current, [Warning("anef-by-date", {"by": upcoming.start})]
+        return current, [Warning("anef-by-date", {"by": upcoming.start}, f"{R431_2} ; {upcoming.source}")]
     if s.expires_on is None or not demarche.residence_permit or upcoming.start > s.expires_on:
-        return current, [Warning("moves-to-anef", {"on": upcoming.start})]
+        return current, [Warning("moves-to-anef", {"on": upcoming.start}, f"{R431_2} ; {upcoming.source}")]
     local = filing_window(rules, "local", s.expires_on, s.on)
     last_local_day = min(local.closes_on, upcoming.start - dt.timedelta(days=1))
     if local.opens_on <= last_local_day and last_local_day >= s.on:
         # Still time to file locally in the window before the move.
-        return current, [Warning("moves-to-anef", {"on": upcoming.start}),
+        return current, [Warning("moves-to-anef", {"on": upcoming.start}, f"{R431_2} ; {upcoming.source}"),
                          Warning("file-locally-before-move", {"until": last_local_day, "on": upcoming.start})]
     anef = Channel("anef", upcoming.start, R431_2, upcoming.source, upcoming.start, certain=upcoming.verified)
     closes_on = filing_window(rules, "anef", s.expires_on, s.on).closes_on
-    return anef, [Warning("moves-to-anef-before-filing", {"on": upcoming.start, "closes_on": closes_on})]
+    return anef, [Warning("moves-to-anef-before-filing", {"on": upcoming.start, "closes_on": closes_on},
+                          f"{R431_2} ; {upcoming.source} ; CESEDA R.431-5 1°")]
