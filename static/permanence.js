@@ -25,6 +25,11 @@
   // summary of errors into view and give it the focus, so that nobody believes it was saved.
   var summary = document.querySelector(".error-summary");
   if (summary) { summary.focus(); summary.scrollIntoView({block: "start"}); }
+  // "Log it" next to a step lands on the log's form with its kind chosen: the focus goes there too.
+  if (window.location.hash === "#add-entry" && !summary) {
+    var kind = document.getElementById("entry-kind");
+    if (kind) { kind.focus(); }
+  }
   // After an assessment, bring the result into view and give it the focus.
   var result = document.getElementById("resultat");
   if (result && window.location.search) { result.focus(); }

@@ -20,6 +20,7 @@ from core.cases.models import Attachment, Case, CaseBlockage, CaseStatus, Eviden
 from core.letters.service import recommended_letters
 from core.rules import HELD_KINDS, SituationError
 from core.rules.dates import EARLIEST, LATEST
+from core.rules.progress import EVIDENCE_FOR_STEP
 from core.web import clock, messages
 from core.web.audit import audit
 from core.web.extensions import db, utcnow
@@ -157,9 +158,10 @@ def show(case_id, entry_form=None, document_form=None, blockage_form=None, statu
     return render_template(
         "cases/show.html", case=case, result=assessment, progress=service.progress_of(case, assessment),
         # Prefixed: three forms on one page must not share field ids.
-        entry_form=entry_form or EntryForm(formdata=None, prefix="entry",
-                                           occurred_at=clock.local_now())
-        .fill_choices(case),
+        # "Log it" next to a step opens the form with its kind chosen (?log=pan-attempt).
+        entry_form=entry_form or EntryForm(formdata=None, prefix="entry", occurred_at=clock.local_now(),
+                                           kind=request.args.get("log")).fill_choices(case),
+        evidence_for_step=EVIDENCE_FOR_STEP,
         document_form=document_form or DocumentForm(formdata=None, prefix="document").fill_choices(),
         status_form=StatusForm(formdata=None, prefix="status", status=case.status,
                                assigned_to=str(case.assigned_to_id or "")).fill_choices(),

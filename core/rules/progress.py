@@ -7,18 +7,19 @@ from dataclasses import dataclass
 
 from core.rules.models import EscalationStep, RefereReadiness
 
-#: Which evidence shows that a step was taken.
+#: Which evidence shows that a step was taken, in the order the case page
+#: offers to log it.
 EVIDENCE_FOR_STEP = {
-    "screenshots": {"screenshot"},
-    "ccc-contact": {"ccc-contact"},
-    "ccc-call": {"ccc-call"},
-    "pan": {"pan-attempt"},
-    "prefecture-email": {"prefecture-email", "registered-letter"},
-    "prefecture-contact": {"prefecture-email", "registered-letter"},
-    "substitution": {"substitution-request"},
-    "postal-or-guichet": {"postal-filing"},
-    "defenseur-des-droits": {"defenseur-des-droits"},
-    "refere-mesures-utiles": {"refere"},
+    "screenshots": ("screenshot",),
+    "ccc-contact": ("ccc-contact",),
+    "ccc-call": ("ccc-call",),
+    "pan": ("pan-attempt",),
+    "prefecture-email": ("prefecture-email", "registered-letter"),
+    "prefecture-contact": ("prefecture-email", "registered-letter"),
+    "substitution": ("substitution-request",),
+    "postal-or-guichet": ("postal-filing",),
+    "defenseur-des-droits": ("defenseur-des-droits",),
+    "refere-mesures-utiles": ("refere",),
 }
 FAILED_ATTEMPT_KINDS = {"pan-attempt", "appointment-attempt"}
 
@@ -63,7 +64,7 @@ def ladder_progress(ladder: Sequence[EscalationStep], facts: Sequence[LoggedFact
                     readiness: RefereReadiness) -> LadderProgress:
     steps = []
     for step in ladder:
-        kinds = EVIDENCE_FOR_STEP.get(step.step, set())
+        kinds = EVIDENCE_FOR_STEP.get(step.step, ())
         dates = [fact.occurred_on for fact in facts if fact.kind in kinds]
         steps.append(StepProgress(step, min(dates) if dates else None))
     next_step = next((progress.step for progress in steps if not progress.done), None)
