@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import sys
 import textwrap
 import uuid
@@ -231,3 +232,25 @@ def count_queries(app):
         finally:
             event.remove(engine, "before_cursor_execute", record)
     return counting
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture
+def chromium():
+    """Debian's Chromium, headless, driven by Playwright (the browser and accessibility tests).
+    CI must have it (scripts/system-deps.sh installs it); elsewhere its tests are skipped."""
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            raise RuntimeError("CI must run the browser tests: install Debian's chromium (scripts/system-deps.sh)")
+        pytest.skip("Debian's chromium is not installed (sudo scripts/system-deps.sh)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
+                  "--disable-background-networking", "--disable-component-update"])
+        yield browser
+        browser.close()
