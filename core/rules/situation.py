@@ -152,20 +152,26 @@ class CourtRoute:
 #: No basis: the warnings about what was typed (a filing date after the
 #: reference date) or about the intranet (no plugin for the département).
 WARNING_BASES = {
-    "expired-not-filed": "CESEDA L.411-1 (un document de séjour est exigé) ; R.431-5 1° (délai de renouvellement)",
+    "expired-not-filed": "CESEDA L.411-1 (un document de séjour est exigé) ; R.431-5 1° (délai de renouvellement) ; "
+                         "L.433-3 al. 1",
     "window-closed-not-filed": "CESEDA R.431-5 1° ; R.431-15-1 al. 1 et 2 (l'API n'est due que pour une demande "
                                "déposée dans ce délai)",
     "filed-after-window": "CESEDA R.431-5 1° ; R.431-15-1 al. 1 et 2",
-    "filed-after-local-window": "CESEDA R.431-5 1° ; R.431-12",
+    "filed-after-local-window": "CESEDA R.431-5 1° ; R.431-12 (le récépissé suit l'enregistrement de la demande, "
+                                "sans condition de délai) ; demande tardive traitée comme une première demande : "
+                                "CAA Douai, 18 juin 2025, n° 24DA02148 (à vérifier)",
     "filed-before-window": "CESEDA R.431-5 1°",
     "no-api-outside-window": "CESEDA R.431-15-1 al. 1 et 2",
-    "no-recepisse-outside-window": "CESEDA R.431-5 1° ; R.431-12 ; L.411-1",
+    "no-recepisse-outside-window": "CESEDA L.411-1 ; R.431-12 (« autorise sa présence ») ; R.431-5 1° ; demande "
+                                   "tardive traitée comme une première demande : CAA Douai, 18 juin 2025, "
+                                   "n° 24DA02148 (à vérifier)",
     "api-first-request-limits": "CESEDA R.431-15-1 al. 2 ; R.431-15-2 (à vérifier) ; seed 001, §1.3.2",
     "recepisse-renewal-must-be-asked": "CESEDA R.431-12 (« pour la durée qu'il précise ») ; R.431-15-1 al. 2 "
                                        "(l'API, elle, est renouvelée) ; seed 001, §3",
     "recepisse-once-complete": "CESEDA R.431-12 ; seed 001, §3 (« tout dossier complet doit donner lieu à la "
                                "délivrance d'un récépissé »)",
-    "l433-3-filed-after-expiry": "CESEDA L.433-3 al. 1 ; R.431-5 1°",
+    "l433-3-filed-after-expiry": "CESEDA L.433-3 al. 1 ; R.431-5 1° ; demande tardive traitée comme une première "
+                                 "demande : CAA Douai, 18 juin 2025, n° 24DA02148 (à vérifier)",
     "l433-3-listed-departements": "CESEDA L.433-3 al. 2",
     "anef-date-unknown": R431_2 + " (les dates sont celles des arrêtés)",
     "anef-by-date": R431_2 + " (les dates sont celles des arrêtés)",
@@ -180,7 +186,7 @@ WARNING_BASES = {
     "young-adult-3-to-check": "CESEDA R.431-5 2° et 3°",
     "implicit-rejection-born": "CESEDA R.432-1, R.432-2 ; CJA R.421-1, R.421-2",
     "implicit-rejection-to-check": "CESEDA R.432-2",
-    "challenge-period-over": "CJA R.421-1, R.421-2, R.421-5 ; CRPA L.112-3, L.112-6 ; CE Ass., 13 juillet 2016, "
+    "challenge-period-over": "CJA R.421-1, R.421-2, R.421-5 ; CRPA L.112-3, L.112-6, R.112-5 ; CE Ass., 13 juillet 2016, "
                              "Czabaj, n° 387763 ; CE, 18 mars 2019, n° 417270",
     "implicit-rejection-reasonable-time": "CRPA L.112-3, L.112-6, R.112-5 ; CJA R.421-5 ; CE Ass., 13 juillet "
                                           "2016, Czabaj, n° 387763 ; CE, 18 mars 2019, n° 417270",

@@ -169,12 +169,16 @@ def deadline_label(kind: str) -> str:
 def describe_warning(warning) -> str:
     d = _dates_spelled_out(warning.details)
     messages = {
-        "expired-not-filed": lambda: _("The permit expired on %(expired_on)s and no renewal was filed: the "
-                                       "stay is no longer regular. File at once and keep every proof.", **d),
+        "expired-not-filed": lambda: _("The permit expired on %(expired_on)s and no renewal was filed: without a "
+                                       "request the stay is no longer regular. File at once and keep every proof "
+                                       "(a carte de résident, a 4-year carte pluriannuelle or a treaty permit of "
+                                       "more than one year still proves regular stay for three months after "
+                                       "expiry once the renewal is asked: L.433-3).", **d),
         "filed-after-window": lambda: _("The request was filed after the ANEF window closed (%(closes_on)s): "
                                         "no API is due after the permit expires.", **d),
-        "filed-after-local-window": lambda: _("The request was filed after its deadline (%(closes_on)s): no "
-                                              "récépissé is guaranteed.", **d),
+        "filed-after-local-window": lambda: _("The request was filed after its deadline (%(closes_on)s): the "
+                                              "préfecture may handle it as a first request; the récépissé depends "
+                                              "on its being registered.", **d),
         "window-closed-not-filed": lambda: _("The ANEF window closed on %(closes_on)s and nothing was filed: file "
                                              "at once; no API will be due after expiry.", **d),
         "l433-3-filed-after-expiry": lambda: _("The renewal was filed after the permit expired: L.433-3 al. 1 sets "
@@ -200,8 +204,8 @@ def describe_warning(warning) -> str:
                                                         "two months do not run, but a reasonable time (one year in "
                                                         "principle) does: see a lawyer soon.", **d),
         "implicit-rejection-to-check": lambda: _("The delay after which silence becomes a rejection depends on "
-                                                 "the exact mention of the permit: the shortest known is shown, "
-                                                 "to be checked."),
+                                                 "the exact mention of the permit, and for some on the person's "
+                                                 "situation: check the delay shown against its legal basis."),
         "anef-by-date": lambda: _("This démarche is on ANEF at the latest on %(by)s; the sources do not give the "
                                   "date it became mandatory: check annexe 9 before filing elsewhere.", **d),
         "moves-to-anef-before-filing": lambda: _("This démarche must be filed on ANEF from %(on)s, and the local "
@@ -217,9 +221,10 @@ def describe_warning(warning) -> str:
                                             "18th birthday); if the title sought is one the 2° lists, it is the eve "
                                             "of the 19th birthday. Check the ground, and that the person was in "
                                             "France at 18."),
-        "l433-3-listed-departements": lambda: _("L.433-3 al. 2 keeps a carte de séjour temporaire or pluriannuelle "
-                                                "valid three months after expiry only in départements listed by an "
-                                                "arrêté; no such arrêté was found (to be checked)."),
+        "l433-3-listed-departements": lambda: _("Under L.433-3 al. 2, an expired carte de séjour temporaire or "
+                                                "pluriannuelle proves regular stay for three months, for a renewal "
+                                                "filed before expiry, only in départements listed by an arrêté; "
+                                                "no such arrêté was found (to be checked)."),
         "filed-before-window": lambda: _("The request was filed before the window opened (%(opens_on)s): it "
                                          "remains a request; check that it was registered.", **d),
         "no-api-outside-window": lambda: _("Filed outside the R.431-5 window: the confirmation de dépôt does "
@@ -230,8 +235,9 @@ def describe_warning(warning) -> str:
                                               "before telling an employer."),
         "recepisse-once-complete": lambda: _("The récépissé is due once the request is complete; its renewal "
                                              "must be asked for."),
-        "no-recepisse-outside-window": lambda: _("Filed after the permit expired: no récépissé is guaranteed and "
-                                                 "the stay is no longer regular after expiry."),
+        "no-recepisse-outside-window": lambda: _("Filed after the permit expired: the stay is not regular until a "
+                                                 "récépissé is issued, and the préfecture may handle the request as "
+                                                 "a first request."),
         "filed-after-reference-date": lambda: _("The filing date (%(filed_on)s) is after the reference date: "
                                                 "the request is treated as not yet filed.", **d),
         "moves-to-anef": lambda: _("This démarche moves to ANEF on %(on)s.", **d),
