@@ -9,7 +9,7 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from core import PROJECT_ROOT
+from core import SITE_ROOT
 from core.web import clock
 
 #: Every area with database tables: imported here so that the metadata (and
@@ -33,7 +33,7 @@ def create_app(config: dict | None = None) -> Flask:
     from core.cases.cli import cases_cli, demo_cli, retention_cli
     from core.departements import views as departements
     from core.letters import views as letters
-    from core.main import privacy
+    from core.main import health, privacy
     from core.main import views as main
     from core.plugins.cli import plugins_cli
     from core.plugins.registry import PluginError, PluginRegistry
@@ -53,8 +53,8 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask("core", instance_relative_config=True,
                 instance_path=os.path.abspath(os.environ["PERMANENCE_INSTANCE_DIR"])
                 if os.environ.get("PERMANENCE_INSTANCE_DIR") else None,
-                template_folder=str(PROJECT_ROOT / "templates"),
-                static_folder=str(PROJECT_ROOT / "static"))
+                template_folder=str(SITE_ROOT / "templates"),
+                static_folder=str(SITE_ROOT / "static"))
     app.url_map.converters["int"] = security.BoundedIntConverter
     app.config.from_mapping(from_environment())
     if config:
@@ -64,7 +64,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.config["SQLALCHEMY_DATABASE_URI"] = (
             normalise_database_url(app.config["DATABASE_URL"])
             or f"sqlite:///{Path(app.instance_path) / 'permanence.sqlite3'}")
-    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(PROJECT_ROOT / "translations"))
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(SITE_ROOT / "translations"))
     check_production_safety(app.config)
     try:
         app.extensions["permanence.tsa"] = timestamps.configured_authority(app.config)
@@ -90,7 +90,7 @@ def create_app(config: dict | None = None) -> Flask:
     security.init_app(app)  # before CSRF: anonymous requests go to the login page first
     csrf.init_app(app)
     for blueprint in (accounts.bp, main.bp, cases.bp, letters.bp, calendar.bp, assessment.bp, departements.bp, admin.bp,
-                      api.bp, stats.bp, privacy.bp):
+                      api.bp, stats.bp, privacy.bp, health.bp):
         app.register_blueprint(blueprint)
     errors.init_app(app)
     headers.init_app(app)

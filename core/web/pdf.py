@@ -14,8 +14,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-#: The project's static folder (core/web/pdf.py → the project root → static).
-ALLOWED_ROOT = (Path(__file__).resolve().parents[2] / "static").resolve()
+from core import SITE_ROOT
+
+#: The site's static folder (in the checkout or in the installed package).
+ALLOWED_ROOT = (SITE_ROOT / "static").resolve()
 ENGINES = ("weasyprint", "wkhtmltopdf")
 #: Where wkhtmltopdf is told to send every network request: a closed port.
 DEAD_PROXY = "http://127.0.0.1:9"
