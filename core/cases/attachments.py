@@ -49,6 +49,16 @@ def attachments_dir() -> Path:
     return Path(current_app.config.get("ATTACHMENTS_DIR") or Path(current_app.instance_path) / "attachments")
 
 
+def check_storage() -> None:
+    """Raises unless the attachments' folder can be written to (``/healthz``)."""
+    import os
+
+    folder = attachments_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OSError(f"cannot write to {folder}")
+
+
 def attachment_path(sha256: str) -> Path:
     return attachments_dir() / sha256[:2] / sha256
 
