@@ -8,7 +8,8 @@ from tests.conftest import csrf_token
 #: send an anonymous visitor to the login page (this list is the review point).
 PUBLIC_ENDPOINTS = {"static", "auth.login", "auth.set_locale",
                     "calendar.feed",  # authenticated by the secret in its URL (tests/test_cases.py)
-                    "privacy.notice"}  # the privacy notice, shown to the people helped
+                    "privacy.notice",  # the privacy notice, shown to the people helped
+                    "health.healthz"}  # "ok" or the failing part's name, for monitoring (tests/test_health.py)
 PUBLIC_BLUEPRINTS = {"api"}
 
 
