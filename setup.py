@@ -1,8 +1,8 @@
 """The build step pyproject.toml cannot say: the site's shared parts travel in the package.
 
 In the checkout, ``templates/``, ``static/`` and ``translations/`` sit beside ``core/`` (the
-design card's layout). A wheel copies them into ``core/site/``, with the catalogues compiled,
-and the application looks there first (``core.SITE_ROOT``). An editable install (``make``)
+design card's layout). A wheel copies them into the package's ``site`` folder, with the
+catalogues compiled, and the application looks there first (core/web/paths.py). An editable install (``make``)
 keeps reading the checkout. Everything else is declared in pyproject.toml."""
 from __future__ import annotations
 

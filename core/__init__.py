@@ -10,11 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-#: Where templates/, static/ and translations/ are: beside core/ in a checkout, inside it
-#: (core/site/) in an installed wheel, which setup.py fills.
-SITE_ROOT = Path(__file__).resolve().parent / "site"
-if not (SITE_ROOT / "templates").is_dir():
-    SITE_ROOT = PROJECT_ROOT
 
 
 def create_app(config: dict | None = None):

@@ -9,8 +9,8 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from core import SITE_ROOT
 from core.web import clock
+from core.web.paths import SITE_ROOT
 
 #: Every area with database tables: imported here so that the metadata (and
 #: Alembic) sees every table, whatever page is served first.

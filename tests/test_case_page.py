@@ -19,7 +19,7 @@ def test_the_case_page_opens_on_a_summary_with_the_document_due_the_next_step_an
     page = benevole_client.get(f"/dossiers/{case}").get_data(as_text=True)
     summary = summary_of(page)
     assert page.index("case-summary") < page.index('id="situation"')  # before every part
-    assert "attestation de prolongation d’instruction (API)" in summary and "aucun enregistré" in summary
+    assert "attestation de prolongation d’instruction (API)" in summary and "aucun document enregistré" in summary
     assert "Prochaine étape" in summary and "Captures d&#39;écran du blocage" in summary
     assert "courriers recommandés" in summary  # the urgent API letters, one click away
     assert "Prochaine date" in summary and "rejet implicite" in summary  # its date: the rules' scenarios
@@ -46,3 +46,26 @@ def test_log_it_next_to_the_step_opens_the_log_form_with_that_kind_chosen(benevo
     assert re.search(r'<option selected value="pan-attempt">|<option value="pan-attempt" selected>', chosen)
     unknown = benevole_client.get(f"/dossiers/{case}?log=nimporte")
     assert unknown.status_code == 200 and "selected" not in unknown.get_data(as_text=True).split('id="entry-kind"')[1][:2000]
+
+
+def test_a_new_log_entry_is_confirmed_inside_the_log_where_the_page_opens(benevole_client):
+    from tests.test_cases import add_entry
+
+    case = case_id(create_case(benevole_client))
+    response = add_entry(benevole_client, case)
+    assert response.headers["Location"].endswith("#journal")
+    page = benevole_client.get(f"/dossiers/{case}").get_data(as_text=True)
+    journal = page.split('id="journal"', 1)[1]
+    assert journal.index("Entrée n° 1 ajoutée au journal.") < journal.index('id="add-entry"')
+    assert "Entrée n° 1 ajoutée" not in page.split('id="journal"', 1)[0]  # not at the top, out of sight
+
+
+def test_a_closed_case_says_so_before_its_next_step(benevole_client, coordinator):
+    from tests.conftest import csrf_token
+
+    case = case_id(create_case(benevole_client))
+    token = csrf_token(coordinator.get(f"/dossiers/{case}").get_data(as_text=True))
+    coordinator.post(f"/dossiers/{case}/statut", data={"status-csrf_token": token, "status-status": "closed",
+                                                       "status-assigned_to": "", "status-close_confirmed": "1"})
+    page = coordinator.get(f"/dossiers/{case}").get_data(as_text=True)
+    assert "Ce dossier est clos" in page and page.index("Ce dossier est clos") < page.index("Prochaine étape")

@@ -482,10 +482,10 @@ def test_an_api_letter_before_expiry_never_cites_l433_3_for_a_valid_permit(app):
 def test_a_recommended_letter_already_sent_says_so_so_that_nobody_sends_it_twice(benevole_client):
     case = case_id(create_case(benevole_client))  # expired three days ago, API due
     page = benevole_client.get(f"/dossiers/{case}/courriers").get_data(as_text=True)
-    assert "déjà envoyé le" not in page
+    assert "déjà été généré le" not in page
     add_entry(benevole_client, case, kind="prefecture-email", summary="Courriel URGENT envoyé à la préfecture")
     page = benevole_client.get(f"/dossiers/{case}/courriers").get_data(as_text=True)
-    assert "déjà envoyé le" in page.split("Autres courriers")[0]
+    assert "déjà été généré le" in page.split("Autres courriers")[0]
 
 
 def test_a_plugin_letter_whose_template_reads_what_it_may_not_says_so_and_leaks_nothing(

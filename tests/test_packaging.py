@@ -23,6 +23,8 @@ import pytest
 from tests.live_server import LiveServer
 
 ROOT = Path(__file__).resolve().parent.parent
+#: Where the wheel carries templates/, static/ and translations/ (setup.py; core/web/paths.py).
+SHIPPED = "core" + "/site"
 
 
 def run(*command, cwd, env=None) -> str:
@@ -56,9 +58,9 @@ def installed(tmp_path_factory):
 
 def test_the_wheel_carries_the_templates_static_files_catalogues_migrations_and_plugin_data(installed):
     package = installed["site"]
-    expected = {f"core/site/{path.relative_to(ROOT)}" for folder in ("templates", "static")
+    expected = {f"{SHIPPED}/{path.relative_to(ROOT)}" for folder in ("templates", "static")
                 for path in (ROOT / folder).rglob("*") if path.is_file()}
-    expected |= {f"core/site/{po.relative_to(ROOT).with_suffix('.mo')}" for po in ROOT.glob("translations/*/*/*.po")}
+    expected |= {f"{SHIPPED}/{po.relative_to(ROOT).with_suffix('.mo')}" for po in ROOT.glob("translations/*/*/*.po")}
     expected |= {str(path.relative_to(ROOT)) for path in (ROOT / "core").rglob("*")
                  if path.is_file() and path.suffix in {".html", ".yaml", ".txt", ".json", ".mako", ".ini"}
                  and "__pycache__" not in path.parts}
@@ -71,7 +73,7 @@ def test_the_wheel_carries_the_templates_static_files_catalogues_migrations_and_
 
 def test_the_installed_wheel_migrates_a_database_and_serves_the_intranet(installed):
     work, python = installed["work"], installed["python"]
-    where = run(str(python), "-c", "import core; print(core.__file__, core.SITE_ROOT)", cwd=work)
+    where = run(str(python), "-c", "import core.web.paths as paths; print(paths.__file__, paths.SITE_ROOT)", cwd=work)
     assert str(installed["site"]) in where and str(ROOT) not in where, "the application came from the checkout"
     env = {"DATABASE_URL": f"sqlite:///{work / 'permanence.sqlite3'}", "SECRET_KEY": "packaging-test-" + "x" * 32,
            "PERMANENCE_INSTANCE_DIR": str(work / "instance"), "PYTHONPATH": ""}

@@ -218,7 +218,7 @@ def add_entry(case_id):
     if blockage:
         audit("blockage.add", case, f"{blockage} (entry #{entry.sequence})", commit=False)
         db.session.commit()
-    flash(_("Entry #%(sequence)d added to the log.", sequence=entry.sequence), "success")
+    flash(_("Entry #%(sequence)d added to the log.", sequence=entry.sequence), "journal-success")  # shown in the log
     return redirect(url_for("cases.show", case_id=case.id, _anchor="journal"))
 
 

@@ -169,11 +169,11 @@ def deadline_label(kind: str) -> str:
 def describe_warning(warning) -> str:
     d = _dates_spelled_out(warning.details)
     messages = {
-        "expired-not-filed": lambda: _("The permit expired on %(expired_on)s and no renewal was filed: without a "
-                                       "request the stay is no longer regular. File at once and keep every proof "
-                                       "(a carte de résident, a 4-year carte pluriannuelle or a treaty permit of "
-                                       "more than one year still proves regular stay for three months after "
-                                       "expiry once the renewal is asked: L.433-3).", **d),
+        "expired-not-filed": lambda: _(
+            "The permit expired on %(expired_on)s and no renewal was filed: without a request the stay is no longer "
+            "regular. File at once and keep every proof (a carte de résident, a 4-year carte pluriannuelle or a "
+            "treaty permit of more than one year still proves regular stay for three months after expiry once the "
+            "renewal is asked: L.433-3).", **d),
         "filed-after-window": lambda: _("The request was filed after the ANEF window closed (%(closes_on)s): "
                                         "no API is due after the permit expires.", **d),
         "filed-after-local-window": lambda: _("The request was filed after its deadline (%(closes_on)s): the "
@@ -236,8 +236,7 @@ def describe_warning(warning) -> str:
         "recepisse-once-complete": lambda: _("The récépissé is due once the request is complete; its renewal "
                                              "must be asked for."),
         "no-recepisse-outside-window": lambda: _("Filed after the permit expired: the stay is not regular until a "
-                                                 "récépissé is issued, and the préfecture may handle the request as "
-                                                 "a first request."),
+                                                 "récépissé is issued; it may be handled as a first request."),
         "filed-after-reference-date": lambda: _("The filing date (%(filed_on)s) is after the reference date: "
                                                 "the request is treated as not yet filed.", **d),
         "moves-to-anef": lambda: _("This démarche moves to ANEF on %(on)s.", **d),

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from core import SITE_ROOT
+from core.web.paths import SITE_ROOT
 
 #: The site's static folder (in the checkout or in the installed package).
 ALLOWED_ROOT = (SITE_ROOT / "static").resolve()
