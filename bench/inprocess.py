@@ -151,7 +151,7 @@ def zip_seconds(app, case_id: int, rounds: int = 3) -> dict:
 
     from core.cases.export import export_zip, exported_name, stored_pieces, stream_zip
     from core.cases.models import Case
-    from core.cases.service import attachment_path, verify_case
+    from core.cases.service import storage, verify_case
     from core.web.extensions import db, utcnow
     from core.web.messages import evidence_kind_label
     from core.web.pdf import render_pdf
@@ -159,7 +159,7 @@ def zip_seconds(app, case_id: int, rounds: int = 3) -> dict:
     with tempfile.TemporaryDirectory() as folder, app.test_request_context():
         target = Path(folder) / "export.zip"
         case = db.session.get(Case, case_id)
-        paths = [str(attachment_path(a.sha256)) for entry in case.entries for a in entry.attachments]
+        paths = [str(storage().path(a.sha256)) for entry in case.entries for a in entry.attachments]  # local
         html = render_template("cases/bordereau.html", case=case, check=verify_case(case), now=utcnow(),
                                evidence_kind_label=evidence_kind_label, exported_name=exported_name)
 

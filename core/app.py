@@ -28,9 +28,11 @@ def create_app(config: dict | None = None) -> Flask:
     from core.admin import views as admin
     from core.api import views as api
     from core.assessment import views as assessment
+    from core.backup.cli import attachments_cli, backup_cli
     from core.cases import calendar, timestamps
     from core.cases import views as cases
     from core.cases.cli import cases_cli, demo_cli, retention_cli
+    from core.cases.storage import StorageError, storage_from_config
     from core.departements import views as departements
     from core.letters import views as letters
     from core.main import health, privacy
@@ -68,7 +70,8 @@ def create_app(config: dict | None = None) -> Flask:
     check_production_safety(app.config)
     try:
         app.extensions["permanence.tsa"] = timestamps.configured_authority(app.config)
-    except ValueError as error:
+        app.extensions["permanence.storage"] = storage_from_config(app.config, app.instance_path)
+    except (ValueError, StorageError) as error:
         raise ConfigurationError(str(error)) from None
     if app.config["PROXY_COUNT"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -94,7 +97,8 @@ def create_app(config: dict | None = None) -> Flask:
         app.register_blueprint(blueprint)
     errors.init_app(app)
     headers.init_app(app)
-    for group in (plugins_cli, users_cli, demo_cli, cases_cli, retention_cli, stats_cli):
+    for group in (plugins_cli, users_cli, demo_cli, cases_cli, retention_cli, stats_cli, backup_cli,
+                  attachments_cli):
         app.cli.add_command(group)
     _template_helpers(app)
     return app

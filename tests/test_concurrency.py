@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from core.accounts.models import Role
 from core.cases.models import Attachment, Case, EvidenceEntry
-from core.cases.service import attachment_path, verify_case
+from core.cases.service import storage, verify_case
 from core.letters.models import Letter
 from core.web.extensions import db
 from tests.conftest import csrf_token, log_in
@@ -21,8 +21,7 @@ WRITERS, ENTRIES_EACH = 6, 3
 
 def _stored_files(app) -> set[str]:
     with app.app_context():
-        folder = attachment_path("0" * 64).parent.parent
-    return {path.name for path in folder.rglob("*") if path.is_file() and len(path.name) == 64}
+        return set(storage().digests())
 
 
 def test_many_volunteers_adding_entries_and_letters_to_one_case_lose_nothing(app, make_user, tmp_path):
@@ -101,7 +100,7 @@ def test_a_shared_file_removed_by_a_colleagues_failed_entry_is_written_back(app,
     def then_the_colleague_gives_up(*arguments):
         entry = real_append_once(*arguments)
         if entry is not None:  # saved; the colleague's failed attempt now removes "its" file
-            service.attachment_path(entry.attachments[0].sha256).unlink()
+            service.storage().delete(entry.attachments[0].sha256)
         return entry
 
     with app.app_context():
@@ -123,7 +122,7 @@ def test_a_failed_entry_removes_only_files_no_saved_entry_uses(app, benevole_cli
         files = [(service.store_upload(service.check_upload(name, data))[0], data)
                  for name, data in (("kept.png", kept), ("dropped.png", dropped))]
         service.forget_unreferenced_files(files)
-        assert [service.attachment_path(digest).is_file() for digest, _data in files] == [True, False]
+        assert [service.storage().exists(digest) for digest, _data in files] == [True, False]
 
 
 def test_a_log_checked_while_a_colleague_adds_to_it_is_not_called_tampered(app, benevole_client, coordinator,

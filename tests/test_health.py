@@ -15,15 +15,10 @@ def test_a_healthy_instance_answers_ok_without_logging_in_or_saying_more(client)
     assert response.headers["Cache-Control"] == "no-store" and "Set-Cookie" not in response.headers
 
 
-def test_an_attachments_storage_that_cannot_be_used_makes_it_unavailable(app, client, tmp_path):
+def test_an_attachments_storage_that_cannot_be_used_makes_it_unavailable(app, db_url, tmp_path):
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("a file where the attachments' folder should be")
-    previous = app.config.get("ATTACHMENTS_DIR")
-    app.config["ATTACHMENTS_DIR"] = str(blocked)
-    try:
-        response = client.get("/healthz")
-    finally:
-        app.config["ATTACHMENTS_DIR"] = previous
+    response = create_app(app_config(db_url, ATTACHMENTS_DIR=str(blocked))).test_client().get("/healthz")
     assert response.status_code == 503
     assert response.get_json() == {"status": "unavailable", "failing": ["storage"]}
     assert str(tmp_path) not in response.get_data(as_text=True)

@@ -1,6 +1,7 @@
-"""Attachments of the evidence log: what a file really is (checked on its content), where it is
-stored (under its SHA-256, outside the static folder), and that no stored file is left without
-the row that points to it, nor a row without its file, when volunteers add the same file at once."""
+"""Attachments of the evidence log: what a file really is (checked on its content), that it is
+stored under its SHA-256 (core/cases/storage.py: a local folder or S3), and that no stored file
+is left without the row that points to it, nor a row without its file, when volunteers add the
+same file at once."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from flask import current_app
 
 from core.cases.evidence import sha256_of, sniff_media_type
 from core.cases.models import Attachment
+from core.cases.storage import Storage
 from core.web.extensions import db
 
 
@@ -45,43 +47,24 @@ def check_upload(filename: str, data: bytes) -> Upload:
     return Upload(name, data, media_type)
 
 
-def attachments_dir() -> Path:
-    return Path(current_app.config.get("ATTACHMENTS_DIR") or Path(current_app.instance_path) / "attachments")
+def storage() -> Storage:
+    """The configured backend (core/cases/storage.py), built once with the application."""
+    return current_app.extensions["permanence.storage"]
 
 
 def check_storage() -> None:
-    """Raises unless the attachments' folder can be written to (``/healthz``)."""
-    import os
-
-    folder = attachments_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise OSError(f"cannot write to {folder}")
-
-
-def attachment_path(sha256: str) -> Path:
-    return attachments_dir() / sha256[:2] / sha256
+    """Raises unless the attachments' storage can be written to (``/healthz``)."""
+    storage().check()
 
 
 def store_upload(upload: Upload) -> tuple[str, bool]:
     """``(sha256, whether this call wrote the file)``: a file already there belongs to an entry
     already saved (or about to be), and is never removed on this one's behalf."""
     digest = sha256_of(upload.data)
-    path = attachment_path(digest)
-    if path.exists():
+    if storage().exists(digest):
         return digest, False
-    _write(path, upload.data)
+    storage().write(digest, upload.data)
     return digest, True
-
-
-def _write(path: Path, data: bytes) -> None:
-    import tempfile
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # A private temporary name: two uploads of the same file at once both succeed.
-    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name[:8]}", delete=False) as temporary:
-        temporary.write(data)
-    Path(temporary.name).replace(path)
 
 
 def forget_unreferenced_files(files: list[tuple[str, bytes]]) -> None:
@@ -97,15 +80,14 @@ def forget_unreferenced_files(files: list[tuple[str, bytes]]) -> None:
     for digest, data in dict(files).items():
         if referenced(digest):
             continue
-        attachment_path(digest).unlink(missing_ok=True)
+        storage().delete(digest)
         if referenced(digest):
-            _write(attachment_path(digest), data)
+            storage().write(digest, data)
 
 
 def keep_files(uploads, hashes) -> None:
     """After the commit: a file this entry found already stored may have been removed meanwhile by
     a failed entry that had written it (:func:`forget_unreferenced_files`); it is written back."""
     for upload, digest in zip(uploads, hashes, strict=True):
-        path = attachment_path(digest)
-        if not path.is_file():
-            _write(path, upload.data)
+        if not storage().exists(digest):
+            storage().write(digest, upload.data)

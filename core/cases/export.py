@@ -2,6 +2,7 @@
 bordereau, manifest of the evidence chain) and the person's own data."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import zipfile
 from collections.abc import Iterator
@@ -10,7 +11,8 @@ from flask import render_template
 from flask_babel import force_locale
 
 from core.cases.models import Attachment, Case, EvidenceEntry, EvidenceTimestamp
-from core.cases.service import attachment_path, record_of, timestamp_authority, verify_case
+from core.cases.service import record_of, storage, timestamp_authority, verify_case
+from core.web import clock
 from core.web.extensions import utcnow
 from core.web.messages import evidence_kind_label
 from core.web.pdf import render_pdf
@@ -75,30 +77,42 @@ class _Sink:
         return data
 
 
-def stream_zip(files: list[tuple[str, object, str]], extra: list[tuple[str, bytes]]) -> Iterator[bytes]:
-    """A ZIP built while it is sent: ``files`` are (name in the archive, path,
-    media type), copied by chunks, stored when already compressed; ``extra``
-    are small generated members (bordereau, manifest), deflated."""
+def stream_zip(files: list[tuple[str, str, dt.datetime, str]], extra: list[tuple[str, bytes]]) -> Iterator[bytes]:
+    """A ZIP built while it is sent: ``files`` are (name in the archive, SHA-256 in the storage,
+    date, media type), copied by chunks, stored when already compressed; ``extra`` are small
+    generated members (bordereau, manifest), deflated. A file missing from the storage is left
+    out (the bordereau's verification names it)."""
+    # The storage and the time zone are taken now: the response is sent after the request's context.
+    store, zone = storage(), clock.time_zone()
     sink = _Sink()
-    with zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, path, media_type in files:
-            info = zipfile.ZipInfo.from_file(path, name)
-            info.compress_type = zipfile.ZIP_STORED if media_type in COMPRESSED else zipfile.ZIP_DEFLATED
-            with open(path, "rb") as source, archive.open(info, "w", force_zip64=True) as target:
-                while block := source.read(CHUNK):
-                    target.write(block)
-                    yield sink.take()
-        for name, data in extra:
-            archive.writestr(name, data)
-            yield sink.take()
-    yield sink.take()
+
+    def chunks() -> Iterator[bytes]:
+        with zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, digest, when, media_type in files:
+                try:
+                    source = store.open(digest)
+                except FileNotFoundError:
+                    continue
+                # A ZIP's dates have no time zone: the help desk's, as people read them.
+                local = when.replace(tzinfo=dt.UTC).astimezone(zone)
+                info = zipfile.ZipInfo(name, date_time=local.timetuple()[:6])
+                info.compress_type = zipfile.ZIP_STORED if media_type in COMPRESSED else zipfile.ZIP_DEFLATED
+                with source, archive.open(info, "w", force_zip64=True) as target:
+                    while block := source.read(CHUNK):
+                        target.write(block)
+                        yield sink.take()
+            for name, data in extra:
+                archive.writestr(name, data)
+                yield sink.take()
+        yield sink.take()
+
+    return chunks()
 
 
-def stored_pieces(case: Case) -> list[tuple[str, object, str]]:
-    """The attachments still on disk (a missing file is reported by the bordereau's verification)."""
-    return [(exported_name(entry, attachment), path, attachment.media_type)
-            for entry in case.entries for attachment in entry.attachments
-            if (path := attachment_path(attachment.sha256)).is_file()]
+def stored_pieces(case: Case) -> list[tuple[str, str, dt.datetime, str]]:
+    """Every attachment, dated by its entry's recording."""
+    return [(exported_name(entry, attachment), attachment.sha256, entry.recorded_at, attachment.media_type)
+            for entry in case.entries for attachment in entry.attachments]
 
 
 def export_zip(case: Case) -> Iterator[bytes]:

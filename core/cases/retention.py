@@ -23,22 +23,22 @@ def expired_cases(today: dt.date) -> list[Case]:
 
 def _delete_files(digests: set[str]) -> None:
     """Remove the stored files no remaining entry refers to. The same file may be attached at this
-    moment to another case: it is set aside first, checked again, and put back if it is now used
-    (a volunteer's entry saved meanwhile also writes it back itself: attachments.keep_files)."""
+    moment to another case: it is checked again after the removal and written back if it is now
+    used (a volunteer's entry saved meanwhile also writes it back itself: attachments.keep_files)."""
     def still_used(digest: str) -> bool:
         db.session.rollback()  # what other transactions committed since
         return bool(db.session.scalar(db.select(db.func.count(Attachment.id)).where(Attachment.sha256 == digest)))
 
     for digest in digests:
-        path = service.attachment_path(digest)
-        if still_used(digest) or not path.exists():
+        if still_used(digest):
             continue
-        aside = path.with_name(f".{digest}.deleting")
-        path.replace(aside)
-        if still_used(digest) and not path.exists():
-            aside.replace(path)
-        else:
-            aside.unlink(missing_ok=True)
+        try:
+            data = service.storage().read(digest)
+        except FileNotFoundError:
+            continue
+        service.storage().delete(digest)
+        if still_used(digest) and not service.storage().exists(digest):
+            service.storage().write(digest, data)
 
 
 def _digests(case: Case) -> set[str]:

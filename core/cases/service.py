@@ -16,11 +16,10 @@ from core.cases import timestamps
 from core.cases.attachments import (  # noqa: F401 (the views and commands find them here too)
     Upload,
     UploadError,
-    attachment_path,
-    attachments_dir,
     check_upload,
     forget_unreferenced_files,
     keep_files,
+    storage,
     store_upload,
 )
 from core.cases.evidence import (
@@ -271,10 +270,12 @@ def verify_case(case: Case) -> ChainCheck:
     for entry in case.entries:
         records.append((record_of(entry), entry.entry_hash))
         for attachment in entry.attachments:
-            path = attachment_path(attachment.sha256)
-            if not path.is_file():
+            try:
+                data = storage().read(attachment.sha256)
+            except FileNotFoundError:
                 problems.setdefault(entry.sequence, "attachment-missing")
-            elif sha256_of(path.read_bytes()) != attachment.sha256:
+                continue
+            if sha256_of(data) != attachment.sha256:
                 problems.setdefault(entry.sequence, "attachment-changed")
         if entry.letter_digest is not None:  # exactly its letter: not missing, not rewritten, not doubled
             found = letters.get(entry.id, [])

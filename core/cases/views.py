@@ -293,12 +293,13 @@ def attachment(case_id, attachment_id):
     item = db.session.get(Attachment, attachment_id)
     if item is None or item.entry.case_id != case.id:
         abort(404)
-    path = service.attachment_path(item.sha256)
-    if not path.is_file():
+    try:
+        stored = service.storage().open(item.sha256)
+    except FileNotFoundError:
         abort(404)
     # The audit log names the piece by number, never by its file name (which may hold a name).
     audit("attachment.download", case, f"entry #{item.entry.sequence}, attachment {item.id}")
-    response = send_file(path, mimetype=item.media_type, as_attachment=True, download_name=item.filename,
+    response = send_file(stored, mimetype=item.media_type, as_attachment=True, download_name=item.filename,
                          max_age=0)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"

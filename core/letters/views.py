@@ -125,13 +125,19 @@ def _context(case, result, facts, recipient, form):
     return context
 
 
+def _stored_or_none(digest: str) -> bytes | None:
+    try:
+        return service.storage().read(digest)
+    except FileNotFoundError:
+        return None
+
+
 def _generate(case, spec, context, recipient, form):
     subject, body = form.subject.data, form.body.data
     stamp = clock.today().isoformat()
     if spec.kind == "email":
-        files = [(a.filename, a.media_type, service.attachment_path(a.sha256).read_bytes())
-                 for piece in context["pieces"] for a in piece["entry"].attachments
-                 if service.attachment_path(a.sha256).is_file()]  # a missing file: the log's verification says so
+        files = [(a.filename, a.media_type, data) for piece in context["pieces"] for a in piece["entry"].attachments
+                 if (data := _stored_or_none(a.sha256)) is not None]  # a missing file: the log's verification says so
         data = build_eml(spec, subject, body, context, files)
         upload = service.Upload(f"{spec.slug}-{stamp}.eml", data, "message/rfc822")
         engine = None
@@ -157,10 +163,10 @@ def download(case_id, letter_id):
     letter = db.session.get(Letter, letter_id)
     if letter is None or letter.case_id != case.id:
         abort(404)
-    path = service.attachment_path(letter.sha256)
-    if not path.is_file():
+    data = _stored_or_none(letter.sha256)
+    if data is None:
         abort(404)
     audit("letter.download", case, letter.file_name)
-    return Response(path.read_bytes(), mimetype=letter.media_type, headers={
+    return Response(data, mimetype=letter.media_type, headers={
         "Content-Disposition": f'attachment; filename="{letter.file_name}"', "X-Content-Type-Options": "nosniff",
         "Cache-Control": "private, no-store"})

@@ -31,6 +31,8 @@ def from_environment(environ: Mapping[str, str] = os.environ) -> dict:
         # way out when two installed plugins claim the same département.
         "DISABLED_PLUGINS": [name.strip() for name in environ.get("PERMANENCE_DISABLED_PLUGINS", "").split(",")
                              if name.strip()],
+        # A plugin enabled or disabled on another application server is seen here this many seconds later.
+        "PLUGIN_RECHECK_SECONDS": float(environ.get("PERMANENCE_PLUGIN_RECHECK_SECONDS", "5")),
         "DEMO": environ.get("PERMANENCE_DEMO", "") == "1",
         # A local fact not checked for longer than this is shown "à revérifier".
         "FACT_MAX_AGE_MONTHS": int(environ.get("PERMANENCE_FACT_MAX_AGE_MONTHS", "12")),
@@ -57,7 +59,12 @@ def from_environment(environ: Mapping[str, str] = os.environ) -> dict:
         # that a refused file is explained next to the form, which keeps the
         # rest of what was typed; only an absurd request is cut at the door.
         "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,
+        # Where the attachments' bytes live (core/cases/storage.py): "local" (ATTACHMENTS_DIR, by
+        # default the instance folder's attachments/) or "s3", which several servers can share.
+        "ATTACHMENTS_STORAGE": environ.get("PERMANENCE_ATTACHMENTS_STORAGE", "local"),
         "ATTACHMENTS_DIR": environ.get("PERMANENCE_ATTACHMENTS_DIR", ""),
+        **{f"S3_{name}": environ.get(f"PERMANENCE_S3_{name}", "")
+           for name in ("ENDPOINT_URL", "BUCKET", "ACCESS_KEY_ID", "SECRET_ACCESS_KEY", "REGION", "PREFIX")},
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         "BABEL_DEFAULT_LOCALE": "fr",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
