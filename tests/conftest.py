@@ -30,8 +30,10 @@ def database_url(tmp_path_factory) -> str:
 
 
 def app_config(url: str, **extra) -> dict:
+    # One server: its stamp file tells every change, and the tests that count queries are not
+    # disturbed by the periodic re-reading meant for other servers (tests/test_two_servers.py).
     return {"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": TEST_SECRET_KEY,
-            "PERMANENCE_ENV": "development", "DISABLED_PLUGINS": [], **extra}
+            "PERMANENCE_ENV": "development", "DISABLED_PLUGINS": [], "PLUGIN_RECHECK_SECONDS": 3600, **extra}
 
 
 @pytest.fixture(scope="session")
@@ -254,3 +256,36 @@ def chromium():
                   "--disable-background-networking", "--disable-component-update"])
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="session")
+def seaweedfs():
+    """A real S3 server (tests/servers.py) for this run."""
+    import tempfile
+    from pathlib import Path
+
+    from tests.servers import SeaweedFS
+
+    folder = Path(tempfile.mkdtemp(prefix="permanence-weed."))
+    server = SeaweedFS(folder).start()
+    yield server
+    server.stop()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A throw-away PostgreSQL cluster of this run's own, whatever DATABASE_URL says (tests/servers.py).
+    Its folder is made outside pytest's private temporary folder: the postgres user must reach it."""
+    import tempfile
+    from pathlib import Path
+
+    from tests.servers import PostgreSQL, postgres_bin
+
+    if postgres_bin() is None:
+        pytest.skip("PostgreSQL is not installed (Debian: apt-get install postgresql; CI installs it)")
+    folder = Path(tempfile.mkdtemp(prefix="permanence-pg."))
+    server = PostgreSQL(folder).start()
+    yield server
+    server.stop()
+    shutil.rmtree(folder, ignore_errors=True)

@@ -1,7 +1,8 @@
 """Which installed plugins are enabled: stored in the database, read again
-only after a change (:func:`forget_enabled`), so that an administrator's
-change applies on the next request of every worker, without a restart and
-without a query per request."""
+after a change (:func:`forget_enabled`) or every few seconds, so that an
+administrator's change applies on the next request of every worker of the
+server, and within seconds on the others, without a restart and without a
+query per request."""
 from __future__ import annotations
 
 import datetime as dt
@@ -58,17 +59,18 @@ def disabled_by_configuration() -> frozenset[str]:
 def enabled_names(*, tolerate_missing_table: bool = False) -> frozenset[str]:
     """Installed plugins, minus those disabled in the database or by configuration.
 
-    Read once per change, not per request: the answer is kept with the
-    version of a stamp file in the instance folder, which every change
-    replaces (:func:`forget_enabled`), so every worker of the host sees it at
-    its next request."""
+    Not read at every request: the answer is kept with the version of a stamp file in the
+    instance folder, which every change replaces (:func:`forget_enabled`), so every worker of
+    this server sees it at its next request; a change made on another application server is
+    read from the database at most ``PLUGIN_RECHECK_SECONDS`` later (docs/deployment.md)."""
     cache = current_app.extensions.setdefault("permanence.enabled", {})
-    version = _stamp_version()
-    if not tolerate_missing_table and cache.get("version") == version:
+    version, now = _stamp_version(), time.monotonic()
+    fresh = now - cache.get("read_at", -1e9) < current_app.config["PLUGIN_RECHECK_SECONDS"]
+    if not tolerate_missing_table and cache.get("version") == version and fresh:
         return cache["names"]
     names = _read_enabled(tolerate_missing_table)
     if not tolerate_missing_table:
-        cache.update(version=version, names=names)
+        cache.update(version=version, names=names, read_at=now)
     return names
 
 
