@@ -33,13 +33,15 @@ def free_port() -> int:
 
 class LiveServer:
     def __init__(self, env: dict[str, str], log: Path, workers: int = 2, python: Path | None = None,
-                 cwd: Path = ROOT):
-        """``python``: serve with another environment's interpreter (the installed wheel's)."""
+                 cwd: Path = ROOT, config: Path | None = None):
+        """``python``: serve with another environment's interpreter (the installed wheel's);
+        ``config``: a gunicorn configuration file (deploy/gunicorn.conf.py), which the
+        command line's workers and address override."""
         self.port = free_port()
         self.log = log
         self._log_file = open(log, "wb")
         gunicorn = [str(python), "-m", "gunicorn"] if python else [str(GUNICORN)]
-        command = [*gunicorn, "--workers", str(workers), "--bind", f"127.0.0.1:{self.port}",
+        command = [*gunicorn, *(["--config", str(config)] if config else []), "--workers", str(workers), "--bind", f"127.0.0.1:{self.port}",
                    "--timeout", "60", "--access-logfile", "-", "core:create_app()"]
         self.process = subprocess.Popen(command, cwd=cwd, env={**os.environ, **env},
                                         stdout=self._log_file, stderr=subprocess.STDOUT)
