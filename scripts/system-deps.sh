@@ -8,9 +8,12 @@
 #   wkhtmltopdf                      the second PDF engine (PDF_ENGINE=wkhtmltopdf), tested too
 #   wrk                              the HTTP load of `make bench` (bench/load.py)
 #   openssl                          RFC 3161 timestamps of the evidence logs (core/cases/timestamps.py)
+#   nginx                            the reverse proxy of deploy/nginx; `nginx -t` checks the shipped site (tests/test_deploy.py)
+#   systemd                          `systemd-analyze verify` checks the shipped units (tests/test_deploy.py); always there on a server
 # Usage: scripts/system-deps.sh [extra-package ...]   (CI adds postgresql)
 set -euo pipefail
-packages=(chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core wkhtmltopdf wrk openssl "$@")
+packages=(chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core wkhtmltopdf wrk openssl nginx systemd
+          "$@")
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
