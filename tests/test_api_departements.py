@@ -8,11 +8,14 @@ def dept(client, code):
     return response.get_json()
 
 
-def test_the_covered_departements_are_listed(client):
+def test_all_101_departements_are_listed_with_the_plugin_covering_each_or_none(client):
     listed = {d["code"]: d for d in client.get("/api/v1/departements").get_json()["departements"]}
-    assert set(listed) == {"04", "05", "06", "13", "14", "33", "83", "84"}
+    assert len(listed) == 101 and {"2A", "2B", "971", "976"} <= set(listed) and "20" not in listed
+    assert {code for code, d in listed.items() if d["plugin"]} == {"04", "05", "06", "13", "14", "33", "83", "84"}
     assert listed["33"] == {"code": "33", "name": "Gironde", "prefecture_seat": "Bordeaux", "plugin": "gironde",
                             "url": "/api/v1/departements/33"}
+    assert listed["972"] == {"code": "972", "name": "Martinique", "prefecture_seat": "Fort-de-France",
+                             "plugin": None, "url": "/api/v1/departements/972"}
 
 
 def test_gironde_gives_its_prefecture_its_links_its_arrete_and_its_sirius_pitfalls(client):
@@ -89,8 +92,22 @@ def test_every_fact_says_its_source_its_date_and_whether_to_recheck(client):
             assert fact["source"] and fact["checked_on"] and isinstance(fact["to_recheck"], bool)
 
 
-def test_an_uncovered_code_answers_404_and_an_invalid_one_400_in_json(client):
-    uncovered = client.get("/api/v1/departements/69")
-    assert uncovered.status_code == 404 and "69 (Rhône)" in uncovered.get_json()["error"]
+def test_an_uncovered_departement_gets_the_national_layer_each_fact_saying_who_says_it(client):
+    rhone = dept(client, "69")
+    assert (rhone["plugin"], rhone["prefecture_seat"]) == (None, "Lyon")
+    assert rhone["tribunal"]["name"] == "Tribunal administratif de Lyon" and rhone["tribunal"]["origin"] == "national"
+    forms = {channel["url"].rsplit("/", 1)[-1] for channel in rhone["channels"]}
+    assert forms and all(channel["origin"] == "national" and "commit 558e79b" in channel["source"]
+                         for channel in rhone["channels"])
+    assert rhone["prefecture"] is None  # nothing invented: no préfecture service is known here
+    calvados = dept(client, "14")
+    origins = {channel["url"]: channel["origin"] for channel in calvados["channels"] if channel["url"]}
+    visa_d = "https://www.demarches-simplifiees.fr/commencer/pref14-premieredemande-visad"
+    assert origins[visa_d] == "calvados"  # the plugin's own entry, not repeated by the national list
+    assert list(origins).count(visa_d) == 1 and "national" in origins.values()
+    assert calvados["tribunal"]["origin"] == "calvados"
+
+
+def test_an_invalid_code_answers_400_in_json(client):
     invalid = client.get("/api/v1/departements/20")
     assert invalid.status_code == 400 and invalid.get_json()["field"] == "code"

@@ -45,6 +45,17 @@ def test_a_departement_without_plugin_gets_the_national_facts_and_a_warning(bene
     page = benevole_client.get("/departements/69").get_data(as_text=True)
     assert "Aucun plugin activé ne couvre ce département" in page
     assert "Libre réponse 71120" in page
+    assert "Tribunal administratif de Lyon" in page and "« Lyon : Ain, Ardèche, Loire, Rhône »" in page
+    assert "Siège de la préfecture : Lyon" in page
+    assert "Couche nationale" in page
+    assert benevole_client.get("/departements/20").status_code == 404
+
+
+def test_every_departement_of_france_has_a_page_with_its_tribunal(benevole_client):
+    from core.plugins.departements import NAMES
+    for code in NAMES:
+        page = benevole_client.get(f"/departements/{code}").get_data(as_text=True)
+        assert "Tribunal administratif" in page and "R.221-3" in page, code
 
 
 def test_months_are_counted_the_calendar_way():

@@ -107,8 +107,11 @@ def test_the_published_json_schema_is_the_one_the_loader_uses():
     assert SCHEMA_PATH.read_text(encoding="utf-8") == schema_text()
 
 
-@pytest.mark.parametrize("facts_file", sorted(Path(__file__).resolve().parent.parent.glob("**/facts.yaml")),
-                         ids=lambda path: path.parent.name)
+REPOSITORY = Path(__file__).resolve().parent.parent
+FACTS_FILES = sorted(path for folder in ("core", "plugins") for path in (REPOSITORY / folder).glob("**/facts*.yaml"))
+
+
+@pytest.mark.parametrize("facts_file", FACTS_FILES, ids=lambda path: f"{path.parent.name}/{path.name}")
 def test_every_facts_file_of_the_repository_passes_the_json_schema_an_editor_would_use(facts_file):
     import json
 

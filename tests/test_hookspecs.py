@@ -121,7 +121,9 @@ def test_tribunal_hook_gives_the_competent_tribunal_of_each_departement(facts, i
     for code, city in expected.items():
         tribunal = facts.tribunal(code)
         assert tribunal.name == f"Tribunal administratif de {city}" and "R.221-3" in tribunal.source
-    assert facts.tribunal("69") is None  # no plugin, and no national default: never a guess
+    rhone = facts.tribunal("69")  # no plugin: the national layer's, from the text itself
+    assert rhone.name == "Tribunal administratif de Lyon" and "« Lyon : Ain, Ardèche, Loire, Rhône »" in rhone.source
+    assert facts.is_national(rhone)
     install_plugin("rhone", yaml_plugin_source(), files={"facts.yaml": """
         departements:
           - {code: "69", name: Rhône, prefecture_seat: Lyon, source: "INSEE COG", checked_on: 2026-11-22}

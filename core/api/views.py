@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from pydantic_core import to_json as dump_json
 from pydantic_core import to_jsonable_python
 
-from core.plugins.departements import name_of
+from core.plugins.departements import NAMES, name_of, prefecture_seat_of
 from core.plugins.fields import INSEE_DEPARTEMENT
 from core.plugins.local import assess_locally
 from core.plugins.state import local_facts
@@ -136,21 +136,21 @@ def demarches():
 
 @bp.get("/departements")
 def departements():
-    return as_json(departements=[{"code": d.code, "name": d.name, "prefecture_seat": d.prefecture_seat,
-                                  "plugin": plugin.name, "url": f"/api/v1/departements/{d.code}"}
-                                 for d, plugin in local_facts().departements()])
+    """All 101 départements: the plugin covering each, or none (the national layer only)."""
+    facts = local_facts()
+    return as_json(departements=[
+        {"code": code, "name": name, "prefecture_seat": prefecture_seat_of(code),
+         "plugin": covered[1].name if (covered := facts.departement(code)) else None,
+         "url": f"/api/v1/departements/{code}"} for code, name in NAMES.items()])
 
 
 @bp.get("/departements/<code>")
 def departement(code):
     code = code.strip().upper()
-    if not INSEE_DEPARTEMENT.fullmatch(code):
+    if not INSEE_DEPARTEMENT.fullmatch(code) or name_of(code) is None:
         raise InputError("code", _("Not a département code (INSEE: 01–95, 2A, 2B, 971–974, 976)."))
     facts = local_facts()
     covered = facts.departement(code)
-    if covered is None:
-        return as_json(error=_("No enabled plugin covers département %(code)s (%(name)s).", code=code,
-                               name=name_of(code)), field="code"), 404
     today = clock.today()
     max_age = current_app.config["FACT_MAX_AGE_MONTHS"]
     services = facts.prefecture_services(code)
@@ -158,11 +158,14 @@ def departement(code):
     pan = pan_compliance(vectors)
 
     def sourced(value):
-        return None if value is None else dict(to_json(value), to_recheck=is_stale(value.checked_on, today, max_age))
+        """A fact with who says it ("national" or the plugin's name) and whether it is to be re-checked."""
+        return None if value is None else dict(to_json(value), origin=facts.origin(value, code),
+                                               to_recheck=is_stale(value.checked_on, today, max_age))
 
     return as_json({
-        "code": code, "name": covered[0].name, "prefecture_seat": covered[0].prefecture_seat,
-        "plugin": covered[1].name, "plugin_version": covered[1].version,
+        "code": code, "name": covered[0].name if covered else name_of(code),
+        "prefecture_seat": covered[0].prefecture_seat if covered else prefecture_seat_of(code),
+        "plugin": covered[1].name if covered else None, "plugin_version": covered[1].version if covered else None,
         "prefecture": sourced(services[0]) if services else None,
         "prefecture_services": [sourced(service) for service in services],
         "channels": [sourced(channel) for channel in facts.filing_channels(code)],

@@ -2,7 +2,8 @@
 from flask import Blueprint, abort, render_template
 
 from core.plugins.conformance import departement_gaps
-from core.plugins.departements import name_of
+from core.plugins.departements import SOURCE as SEAT_SOURCE
+from core.plugins.departements import name_of, prefecture_seat_of
 from core.plugins.fields import INSEE_DEPARTEMENT
 from core.plugins.state import local_facts
 from core.rules.pan import LEGAL_BASIS as PAN_LEGAL_BASIS
@@ -14,17 +15,18 @@ bp = Blueprint("departements", __name__, url_prefix="/departements", template_fo
 
 @bp.route("/<code>")
 def show(code):
-    if not INSEE_DEPARTEMENT.fullmatch(code):
+    if not INSEE_DEPARTEMENT.fullmatch(code) or name_of(code) is None:
         abort(404)
     facts = local_facts()
     covered = facts.departement(code)
     pan_vectors = facts.pan_vectors(code)
     return render_template(
         "departements/show.html", code=code, covered=covered, name=name_of(code),
+        seat=prefecture_seat_of(code), seat_source=SEAT_SOURCE,
         services=facts.prefecture_services(code), channels=facts.filing_channels(code),
         pan_vectors=pan_vectors, pan=pan_compliance(pan_vectors), pan_legal_basis=PAN_LEGAL_BASIS,
         describe_pan_shortfall=describe_pan_shortfall, describe_gap=describe_gap,
         gaps=departement_gaps(facts, code),
         substitution=facts.substitution_modality(code),
         pitfalls=facts.local_pitfalls(code), tribunal=facts.tribunal(code),
-        resources=facts.resources(code))
+        resources=facts.resources(code), origin_of=lambda fact: facts.origin(fact, code))

@@ -241,6 +241,8 @@ class Tribunal(Fact):
     address: Lines = ()
     phone: OptionalPhone = ""
     url: OptionalUrl = ""
+    #: What a volunteer must know beyond the name (a seat elsewhere, a ressort that is not a département).
+    notes: str = ""
 
 
 class Resource(Fact):
@@ -333,6 +335,11 @@ class FactSet(BaseModel):
     resources: tuple[Resource, ...] = ()
     letter_templates: tuple[LetterTemplate, ...] = ()
     blockage_kinds: tuple[LocalBlockageKind, ...] = ()
+
+    def merged(self, other: FactSet) -> FactSet:
+        """Both files' facts, section by section (a plugin whose data is split in several files)."""
+        return FactSet.model_construct(**{name: getattr(self, name) + getattr(other, name)
+                                          for name in FactSet.model_fields})
 
 
 #: YAML section name → fact class, in the order the sections are documented.

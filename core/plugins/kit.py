@@ -31,9 +31,12 @@ class DeclarativePlugin:
     département of France.
     """
 
-    def __init__(self, facts_path: Path, *, applies_everywhere: bool = False):
+    def __init__(self, facts_path: Path, *more_paths: Path, applies_everywhere: bool = False):
+        """``more_paths``: further files of the same shape, for data too long for one file."""
         self.facts_path = Path(facts_path)
         self.facts: FactSet = load_facts_file(self.facts_path)
+        for path in more_paths:
+            self.facts = self.facts.merged(load_facts_file(Path(path)))
         self.applies_everywhere = applies_everywhere
         self.codes = frozenset(d.code for d in self.facts.departements)
 

@@ -251,6 +251,8 @@ class LocalFacts:
         covered = [(d, info) for info in registry.plugins.values() if info.name in enabled for d in info.departements]
         self._covered = sorted(covered, key=lambda pair: pair[0].code)
         self._by_code = {pair[0].code: pair for pair in self._covered}
+        national = getattr(registry.plugin_object(NATIONAL), "facts", None)
+        self._national_ids = {id(fact) for section in (national or ()) for fact in section[1]}
 
     def _ask(self, hook: str, departement: str, local_only: bool = False):
         key = (hook, departement, local_only)
@@ -275,7 +277,22 @@ class LocalFacts:
         return self._list("permanence_prefecture_services", departement)
 
     def filing_channels(self, departement: str):
-        return self._list("permanence_filing_channels", departement)
+        """The plugin's channels, then the national layer's forms that the plugin does not name itself."""
+        channels = self._list("permanence_filing_channels", departement)
+        local_urls = {channel.url for channel in channels if channel.url and not self.is_national(channel)}
+        return [channel for channel in channels
+                if not (self.is_national(channel) and channel.url in local_urls)]
+
+    def is_national(self, fact) -> bool:
+        """Whether ``fact`` comes from the national layer (core/plugins/national), not a plugin."""
+        return id(fact) in self._national_ids
+
+    def origin(self, fact, departement: str) -> str:
+        """Who says it, as the département page and the API show it: "national" or the plugin's name."""
+        if self.is_national(fact):
+            return NATIONAL
+        covered = self.departement(departement)
+        return covered[1].name if covered else "?"
 
     def pan_vectors(self, departement: str):
         return self._list("permanence_pan_vectors", departement)

@@ -12,4 +12,10 @@ from core.plugins.kit import DeclarativePlugin
 #: The national letter templates; a département's letters may include their parts.
 LETTERS_DIR = Path(__file__).with_name("letters")
 
-plugin = DeclarativePlugin(Path(__file__).with_name("facts.yaml"), applies_everywhere=True)
+HERE = Path(__file__).parent
+
+#: facts.yaml: the national contacts and rules; facts.tribunaux.yaml: the tribunal administratif of
+#: each of the 101 départements (CJA R.221-3); facts.demarches-simplifiees.yaml: the préfectures'
+#: forms named by the public list of démarches-simplifiées.
+plugin = DeclarativePlugin(HERE / "facts.yaml", HERE / "facts.tribunaux.yaml", HERE / "facts.demarches-simplifiees.yaml",
+                           applies_everywhere=True)
