@@ -26,6 +26,24 @@ def test_the_skeleton_has_its_own_entry_point_facts_and_tests(generated):
     assert "assert_plugin_conforms(\"rhone\")" in (generated / "tests" / "test_conformance.py").read_text()
 
 
+def test_the_skeleton_starts_from_what_is_known_nationally_and_lists_what_is_still_to_find(generated):
+    from core.plugins.facts import load_facts_file
+
+    readme = (generated / "README.md").read_text()
+    assert "Tribunal administratif de Lyon (CJA R.221-3), without its address" in readme
+    assert "démarches-simplifiées form(s) of the public list" in readme
+    assert "the ways to book a PAN appointment: at least two" in readme
+    facts = generated / "permanence_rhone" / "facts.yaml"
+    text = facts.read_text()
+    assert "\n# tribunals:\n" in text and "« Lyon : Ain, Ardèche, Loire, Rhône »" in text
+    # A contributor uncomments the national entries to make them the plugin's own: still valid.
+    block = text.split("# being repeated here.", 1)[1].split("\n", 1)[1]
+    facts.write_text(text.split("# Already known nationally")[0]
+                     + "\n".join(line[2:] if line.startswith("# ") else line.lstrip("#") for line in block.splitlines()))
+    own = load_facts_file(facts)
+    assert own.tribunals[0].name == "Tribunal administratif de Lyon" and len(own.filing_channels) > 3
+
+
 def test_installed_with_pip_it_is_listed_checked_and_its_own_tests_pass(generated, tmp_path, monkeypatch, db_url):
     site = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",

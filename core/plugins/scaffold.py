@@ -34,7 +34,8 @@ def write_plugin(code: str, directory: Path, name: str | None = None, today: dt.
     package = "permanence_" + name.replace("-", "_")
     values = {"code": code, "name": name, "package": package, "departement": name_of(code),
               "seat": prefecture_seat_of(code), "source": SOURCE,
-              "today": (today or dt.date.today()).isoformat()}
+              "today": (today or dt.date.today()).isoformat(), "national": national_block(code),
+              "national_summary": national_summary(code)}
     files = {
         "pyproject.toml": PYPROJECT, "README.md": README, f"{package}/__init__.py": INIT,
         f"{package}/facts.yaml": FACTS, "tests/test_conformance.py": TEST,
@@ -46,6 +47,42 @@ def write_plugin(code: str, directory: Path, name: str | None = None, today: dt.
     # For the contributor's editor (see the first line of facts.yaml).
     (directory / "facts.schema.json").write_text(schema_text(), encoding="utf-8")
     return directory
+
+
+def _known_nationally(code: str) -> dict[str, list]:
+    """What the national layer (core/plugins/national) already says about this département alone."""
+    from core.plugins.national import plugin as national
+
+    return {section: [fact for fact in getattr(national.facts, section) if fact.departement == code]
+            for section in ("tribunals", "filing_channels")}
+
+
+def national_block(code: str) -> str:
+    """Those facts as commented YAML: shown without the plugin repeating them; uncommented, they
+    are the plugin's own (to add the tribunal's address, say), and valid as they are."""
+    import yaml
+
+    lines = []
+    for section, facts in _known_nationally(code).items():
+        if not facts:
+            continue
+        entries = [{"departement": code, **fact.model_dump(mode="json", exclude_defaults=True,
+                                                           exclude={"departement", "source", "checked_on"}),
+                    "source": fact.source, "checked_on": fact.checked_on.isoformat()} for fact in facts]
+        text = yaml.safe_dump({section: entries}, allow_unicode=True, sort_keys=False, width=100)
+        lines += ["# " + line if line else "#" for line in text.splitlines()]
+    return "\n".join(lines)
+
+
+def national_summary(code: str) -> str:
+    known = _known_nationally(code)
+    tribunal = known["tribunals"][0].name if known["tribunals"] else None
+    said = [f"- the competent tribunal administratif: {tribunal} (CJA R.221-3), without its address;"
+            if tribunal else "- no tribunal administratif: find it in CJA R.221-3;",
+            f"- {len(known['filing_channels'])} démarches-simplifiées form(s) of the public list;"
+            if known["filing_channels"] else "- no démarches-simplifiées form in the public list;",
+            "- the national contacts (CCC, Défenseur des droits, ANEF assistance)."]
+    return "\n".join(said)
 
 
 PYPROJECT = '''[build-system]
@@ -81,6 +118,31 @@ Local facts for {departement} ({code}), for the Permanence intranet.
 
 Every fact in `{package}/facts.yaml` carries its `source` and the date it was
 last checked (`checked_on`); see Permanence's docs/writing-a-plugin.md.
+
+## Already known nationally
+
+Permanence's national layer already gives, for {departement}, and shows on the
+département page marked « Couche nationale »:
+
+{national_summary}
+
+They are copied, commented out, at the end of `{package}/facts.yaml`:
+uncomment one to make it this plugin's own (to add the tribunal's postal
+address and site, for instance), with the date you checked it.
+
+## Still to find (with a source and the date you checked it)
+
+- the préfecture's services for foreigners: address, emails, phones, hours;
+- the ways to book a PAN appointment: at least two, one of them not digital
+  (arrêté du 1er août 2023);
+- the substitution modality if an arrêté préfectoral sets one (postal
+  filing, a démarches-simplifiées form), with the arrêté;
+- the local pitfalls volunteers meet (SIRIUS, a form that misdirects…);
+- the tribunal administratif's postal address and site;
+- local associations and permanences (resources), local letters.
+
+`flask --app core plugins check {name}` lists what is still missing.
+
 `facts.schema.json` lets your editor check `facts.yaml` as you type (VS Code
 with the YAML extension reads the first line of the file); refresh it with
 `flask --app core plugins schema > facts.schema.json` after upgrading Permanence.
@@ -124,6 +186,10 @@ departements:
 
 # filing_channels, substitution_modalities, local_pitfalls, tribunals,
 # resources, letter_templates: see docs/hooks.md.
+
+# Already known nationally (core/plugins/national): shown on the département page without
+# being repeated here. Uncomment an entry to make it this plugin's own, e.g. to add an address.
+{national}
 '''
 
 TEST = '''"""The Permanence conformance kit, run on this plugin as installed."""
