@@ -15,7 +15,7 @@ from core.web.paths import SITE_ROOT
 #: Every area with database tables: imported here so that the metadata (and
 #: Alembic) sees every table, whatever page is served first.
 MODEL_MODULES = ("core.accounts.models", "core.cases.models", "core.letters.models", "core.stats.models",
-                 "core.plugins.state", "core.web.audit")
+                 "core.plugins.state", "core.web.audit", "core.corrections.models")
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -33,6 +33,7 @@ def create_app(config: dict | None = None) -> Flask:
     from core.cases import views as cases
     from core.cases.cli import cases_cli, demo_cli, retention_cli
     from core.cases.storage import StorageError, storage_from_config
+    from core.corrections import views as corrections
     from core.departements import views as departements
     from core.letters import views as letters
     from core.main import health, privacy
@@ -93,7 +94,7 @@ def create_app(config: dict | None = None) -> Flask:
     security.init_app(app)  # before CSRF: anonymous requests go to the login page first
     csrf.init_app(app)
     for blueprint in (accounts.bp, main.bp, cases.bp, letters.bp, calendar.bp, assessment.bp, departements.bp, admin.bp,
-                      api.bp, stats.bp, privacy.bp, health.bp):
+                      api.bp, stats.bp, privacy.bp, health.bp, corrections.bp):
         app.register_blueprint(blueprint)
     errors.init_app(app)
     headers.init_app(app)

@@ -8,6 +8,7 @@ from flask_login import current_user
 from core.accounts.models import Role, User
 from core.accounts.security import bounded_int, role_required
 from core.admin.forms import AccountStateForm, UserForm
+from core.corrections.service import open_report_counts
 from core.plugins.conformance import check_plugin
 from core.plugins.registry import DuplicateClaimError
 from core.plugins.state import PluginStateError, disabled_by_configuration, enabled_names, registry, set_enabled
@@ -23,7 +24,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="template
 def _plugins_page(findings=None):
     return render_template("admin/plugins.html", plugins=sorted(registry().plugins.values(), key=lambda p: p.name),
                            enabled=enabled_names(), locked=disabled_by_configuration(), form=ActionForm(),
-                           findings=findings)
+                           findings=findings, open_reports=open_report_counts())
 
 
 @bp.route("/plugins")

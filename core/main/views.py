@@ -5,7 +5,9 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
+from core.accounts.models import Role
 from core.cases.models import Case, CaseDeadline
+from core.corrections.service import open_report_counts
 from core.plugins.state import local_facts
 from core.web import clock, messages
 from core.web.extensions import db
@@ -28,6 +30,7 @@ def index():
     if mine:
         query = query.where(Case.assigned_to_id == current_user.id)
     upcoming = db.session.execute(query.options(selectinload(Case.assigned_to)).limit(SHOWN + 1)).all()
+    reports = sum(open_report_counts().values()) if current_user.has_role(Role.COORDINATEUR) else 0
     return render_template("main/index.html", departements=local_facts().departements(), upcoming=upcoming[:SHOWN],
                            more=len(upcoming) > SHOWN, mine=mine, today=today, horizon=HORIZON_DAYS,
-                           messages=messages)
+                           messages=messages, open_reports=reports)
