@@ -523,3 +523,10 @@ def test_a_plugin_letter_whose_template_reads_what_it_may_not_says_so_and_leaks_
     assert "letter.txt, ligne 3" in page and "seine-maritime-test" in page
     assert app.config["SECRET_KEY"] not in page
     assert client.get(f"/dossiers/{case}/courriers").status_code == 200  # the other letters are still offered
+
+
+def test_an_urgency_typed_without_a_full_stop_still_ends_the_sentence_in_the_letter():
+    from core.letters.compose import as_sentence
+    assert as_sentence("l'agence d'intérim suspend ses missions") == "l'agence d'intérim suspend ses missions."
+    assert as_sentence("  le contrat commence lundi !  ") == "le contrat commence lundi !"
+    assert as_sentence("") == ""

@@ -241,6 +241,12 @@ def person_facts(case) -> dict:
             "identity": identity, "identity_with_birth": with_birth, "e": e or ""}
 
 
+def as_sentence(text: str) -> str:
+    """What a volunteer typed, ending as a sentence ends in a letter (« … ses missions. »)."""
+    text = text.strip()
+    return text if not text or text[-1] in ".!?…»)" else text + "."
+
+
 def build_context(case, result, facts, *, volunteer_name: str, pieces, grounds=(), urgency: str = "",
                   today: dt.date | None = None, person_in_copy: bool = False,
                   confirmation_attached: bool = False, anef_checked: bool = False) -> dict:
@@ -306,7 +312,7 @@ def _build_context(case, result, facts, *, volunteer_name, pieces, grounds, urge
         "diligences": [entry_line(e) for e in entries if e.kind != "letter-generated"],
         "failed_attempts": [entry_line(e) for e in failed],
         "pieces": [{"label": entry_line(e), "entry": e} for e in pieces],
-        "grounds": list(grounds), "urgency": urgency or todo("en quoi la situation est urgente"),
+        "grounds": list(grounds), "urgency": as_sentence(urgency) or todo("en quoi la situation est urgente"),
         "sender": {"name": volunteer_name, "organisation": current_app.config["ASSOCIATION_NAME"],
                    "address": [line for line in (current_app.config.get("ASSOCIATION_ADDRESS") or "").split("|")
                                if line.strip()]},
