@@ -30,3 +30,6 @@ def show(code):
         substitution=facts.substitution_modality(code),
         pitfalls=facts.local_pitfalls(code), tribunal=facts.tribunal(code),
         resources=facts.resources(code), origin_of=lambda fact: facts.origin(fact, code))
+
+
+from core.departements import map as _map  # noqa: E402,F401  (registers /departements/, the network map)
