@@ -1,6 +1,7 @@
 """What the enabled plugins say about one département."""
 from flask import Blueprint, abort, render_template
 
+from core.corrections.service import correction_helpers
 from core.plugins.conformance import departement_gaps
 from core.plugins.departements import SOURCE as SEAT_SOURCE
 from core.plugins.departements import name_of, prefecture_seat_of
@@ -29,7 +30,8 @@ def show(code):
         gaps=departement_gaps(facts, code),
         substitution=facts.substitution_modality(code),
         pitfalls=facts.local_pitfalls(code), tribunal=facts.tribunal(code),
-        resources=facts.resources(code), origin_of=lambda fact: facts.origin(fact, code))
+        resources=facts.resources(code), origin_of=lambda fact: facts.origin(fact, code),
+        **correction_helpers(code))
 
 
 from core.departements import map as _map  # noqa: E402,F401  (registers /departements/, the network map)
