@@ -82,9 +82,17 @@ def test_a_reported_email_is_corrected_shown_beside_the_plugins_and_exported_as_
     document = yaml.safe_load(patch.get_data(as_text=True))
     (service,) = document["prefecture_services"]
     assert service["emails"] == [EMAIL] and service["address"] == ["Rue Choron", "14000 Caen"]
-    assert service["source"] == "Site de la préfecture, page « Étrangers »"
+    assert service["source"].startswith("seed 001, §1.3.2")  # the plugin's own source is kept…
+    assert "emails corrigé : Site de la préfecture, page « Étrangers » (vérifié le " in service["source"]  # …and the correction's added
+    assert service["checked_on"] == "2025-01-23"  # the other fields were not re-checked
+    assert f"emails ← {EMAIL}" in patch.get_data(as_text=True)
     from core.plugins.facts import FactSet
     FactSet.model_validate(document)  # a maintainer's loader accepts it
+
+    from tests.test_cases import case_id, create_case
+    case = case_id(create_case(benevole_client, anef_request_number="1401202411040000"))
+    letter = benevole_client.get(f"/dossiers/{case}/courriers/calvados-urgent-api").get_data(as_text=True)
+    assert EMAIL in letter and "emails corrigé : Site de la préfecture" in letter  # the email goes to the right address
 
     listing = coordinator.get("/corrections").get_data(as_text=True)
     with app.app_context():
@@ -116,7 +124,7 @@ def test_an_administrator_completes_the_tribunals_missing_address(app, benevole_
     assert "/corriger/" not in benevole_client.get("/departements/14").get_data(as_text=True)
     assert benevole_client.get(link).status_code == 403
     form = admin_client.get(link).get_data(as_text=True)
-    assert "non enregistré" in form  # the address is a gap today
+    assert "non renseigné" in form  # the address is a gap today
     saved = admin_client.post(link, data={
         "correct-csrf_token": csrf_token(form), "correct-field": "address",
         "correct-value": "1 rue du Test\n14000 Caen", "correct-source": "Site du tribunal (test)",

@@ -53,12 +53,14 @@ def shown_value(field: str, value) -> str:
 
 
 def corrected(fact, field: str, text: str, source: str, checked_on: dt.date):
-    """``fact`` with ``field`` set to what was typed, its source and date replaced: validated by
-    the fact's class (a wrong phone number or link raises :class:`FactError` with the reason)."""
+    """``fact`` with ``field`` set to what was typed, validated by the fact's class (a wrong phone
+    number or link raises :class:`FactError`). The fact keeps its own source and date, and the
+    source says what was corrected, from where and when: the other fields were not re-checked."""
     if field not in CORRECTABLE.get(section_of(fact), ()):
         raise FactError(f"{field}: this field cannot be corrected")
     data = fact.model_dump(mode="json", exclude_defaults=True)
-    data.update({field: typed_value(field, text), "source": source, "checked_on": checked_on.isoformat()})
+    data.update({field: typed_value(field, text),
+                 "source": f"{fact.source} ; {field} corrigé : {source} (vérifié le {checked_on.isoformat()})"})
     return type(fact)(**data)
 
 

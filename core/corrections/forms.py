@@ -19,12 +19,15 @@ LIST_HINT = _l("For a list (address lines, numbers, emails): one per line.")
 
 
 def field_choices(fields, *, allow_other: bool) -> list[tuple[str, str]]:
+    """Nothing chosen at first: a slip of the menu must not put an address in the name."""
     choices = [(name, str(FIELD_LABELS.get(name, name))) for name in fields]
-    return choices + ([("", str(_l("Something else")))] if allow_other else [])
+    if allow_other:
+        return [("", str(_l("Something else, or I do not know")))] + choices
+    return [("", str(_l("— choose the field —")))] + choices
 
 
 class ReportForm(Form):
-    field = SelectField(_l("What is wrong or outdated"), validate_choice=True)
+    field = SelectField(_l("Which part"), validate_choice=True)
     what_is_wrong = TextAreaField(_l("What is wrong"), validators=[DataRequired(), Length(max=2000)],
                                   description=_l("For instance: this number no longer answers, the address moved."))
     what_they_saw = TextAreaField(_l("What you saw instead"), validators=[Optional(), Length(max=2000)],
@@ -35,7 +38,8 @@ class ReportForm(Form):
 
 
 class CorrectionForm(Form):
-    field = SelectField(_l("Field to correct"), validate_choice=True)
+    field = SelectField(_l("Field to correct"), validators=[DataRequired(_l("Choose the field to correct."))],
+                        validate_choice=True)
     value = TextAreaField(_l("Right value"), validators=[DataRequired(), Length(max=2000)], description=LIST_HINT)
     source = StringField(_l("Source"), filters=[strip], validators=[DataRequired(), Length(max=500)],
                          description=_l("Where the right value comes from: the official page, the arrêté, the "

@@ -68,6 +68,7 @@ def plugin_patch(plugin: str, instance: str) -> str:
         FactCorrection.plugin == plugin, FactCorrection.withdrawn_at.is_(None)).order_by(FactCorrection.created_at))
     patched: dict[tuple[str, str, str], object] = {}
     changed_since: list[str] = []
+    changes: list[str] = []
     for row in rows:
         where = (row.departement, row.section, row.fact_key)
         fact = patched.get(where) or find_fact(row.departement, row.section, row.fact_key)
@@ -75,9 +76,14 @@ def plugin_patch(plugin: str, instance: str) -> str:
             changed_since.append(f"{row.departement} {row.section}: « {row.fact_label} » ({row.field}: {row.value!r})")
             continue
         patched[where] = corrected(fact, row.field, row.value, row.source, row.checked_on)
+        report = f", report #{row.report_id}" if row.report_id else ""
+        changes.append(f"  - {row.departement} {row.section} « {row.fact_label} »: {row.field} ← "
+                       f"{' | '.join(row.value.splitlines())} (source: {row.source}, checked on {row.checked_on}{report})")
     header = [f"Corrections recorded on {instance} for the plugin « {plugin} », {clock.today().isoformat()}.",
-              "Each entry is the plugin's fact with this instance's corrections applied: compare it with",
-              "the plugin's facts.yaml before merging."]
+              "Each entry is the plugin's fact with this instance's corrections applied; its source says",
+              "which field was corrected, from where and when (checked_on is still the plugin's: the other",
+              "fields were not re-checked). Compare each entry with the plugin's facts.yaml before merging.",
+              "Changes:", *changes]
     if changed_since:
         header += ["Corrections of facts the plugin has changed since (to look at by hand):",
                    *(f"  - {line}" for line in changed_since)]
@@ -106,3 +112,29 @@ def correction_helpers(code: str) -> dict:
             "report_url": lambda fact: url("corrections.report", fact),
             "correct_url": (lambda fact: url("corrections.correct", fact)) if is_admin else (lambda fact: None),
             "field_label": lambda name: str(FIELD_LABELS.get(name, name)), "shown_lines": str.splitlines}
+
+
+class CorrectedFacts:
+    """The enabled plugins' facts with this instance's corrections applied (latest per field), for
+    what is written out, a letter's recipient: the correction's source then goes with it."""
+
+    def __init__(self, facts, departement: str):
+        self._facts, self._corrections = facts, active_corrections(departement)
+
+    def _fixed(self, fact):
+        if fact is None:
+            return None
+        done = set()
+        for row in self._corrections.get(fact_key(fact), []):  # newest first: the first of a field wins
+            if row.field not in done:
+                done.add(row.field)
+                fact = corrected(fact, row.field, row.value, row.source, row.checked_on)
+        return fact
+
+    def __getattr__(self, name):
+        answer = getattr(self._facts, name)
+        if name not in ("prefecture_services", "pan_vectors", "tribunal", "substitution_modality", "resources"):
+            return answer
+        return lambda departement: (
+            [self._fixed(fact) for fact in answer(departement)] if name != "tribunal" and name != "substitution_modality"
+            else self._fixed(answer(departement)))

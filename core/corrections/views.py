@@ -55,10 +55,13 @@ def _current_values(fact, section: str) -> list[tuple[str, str]]:
 
 def _record_correction(form: CorrectionForm, fact, code: str, section: str, report_row: FactReport | None):
     """The correction, or a message saying why the value is refused (the fact's own validation)."""
+    if form.field.data not in LIST_FIELDS and len(form.value.data.strip().splitlines()) > 1:
+        form.value.errors.append(_("This field takes one line: for an address, choose “Postal address”."))
+        return None
     try:
         corrected(fact, form.field.data, form.value.data, form.source.data, form.checked_on.data)
-    except (FactError, ValidationError) as error:
-        form.value.errors.append(_("This value is refused: %(reason)s", reason=str(error).split(": ", 1)[-1]))
+    except (FactError, ValidationError):
+        form.value.errors.append(refusal(form.field.data))
         return None
     row = FactCorrection(**service.about(fact, code, section), field=form.field.data, value=form.value.data.strip(),
                          source=form.source.data, checked_on=form.checked_on.data, created_by=current_user.email,
@@ -69,6 +72,24 @@ def _record_correction(form: CorrectionForm, fact, code: str, section: str, repo
     db.session.flush()
     audit("fact.correct", detail=f"{code} {section} {form.field.data} #{row.id}")
     return row
+
+
+def refusal(field: str) -> str:
+    """Why the fact's own validation refused the value, in the volunteer's words."""
+    if field in ("phone", "phones"):
+        return _("This value is refused: not a French phone number (10 digits, such as 0X XX XX XX XX).")
+    if field == "url":
+        return _("This value is refused: a link starts with https://.")
+    if field in ("email", "emails"):
+        return _("This value is refused: not an email address.")
+    return _("This value is refused: check what was typed.")
+
+
+def _today_by_default(form: CorrectionForm) -> None:
+    from core.web import clock
+
+    if not form.is_submitted():
+        form.checked_on.data = clock.today()
 
 
 @bp.route("/corrections")
@@ -88,6 +109,7 @@ def review(report_id):
     fact = service.find_fact(row.departement, row.section, row.fact_key)
     form, dismiss = CorrectionForm(prefix="correct"), DismissForm(prefix="dismiss")
     form.field.choices = field_choices(CORRECTABLE.get(row.section, ()), allow_other=False)
+    _today_by_default(form)
     if request.method == "GET" and row.field:
         form.field.data = row.field
         form.value.data = row.what_they_saw
@@ -116,6 +138,7 @@ def correct(code, section, key):
     fact = _fact_or_404(code, section, key)
     form = CorrectionForm(prefix="correct")
     form.field.choices = field_choices(CORRECTABLE[section], allow_other=False)
+    _today_by_default(form)
     if form.validate_on_submit() and _record_correction(form, fact, code, section, None) is not None:
         db.session.commit()
         flash(_("Correction recorded: it is shown on the département page with its source."), "success")
@@ -132,7 +155,7 @@ def withdraw(correction_id):
     if ActionForm().validate_on_submit() and row.withdrawn_at is None:
         row.withdrawn_at, row.withdrawn_by = utcnow(), current_user.email
         audit("fact.withdraw", detail=f"{row.departement} {row.section} #{row.id}")
-        flash(_("Correction withdrawn: the plugin's fact is shown alone again."), "success")
+        flash(_("Correction withdrawn: it is no longer shown on the département page."), "success")
     return redirect(url_for("corrections.index"))
 
 

@@ -9,6 +9,7 @@ from flask_login import current_user
 from core.cases import service
 from core.cases.evidence import sha256_of
 from core.cases.service import get_case
+from core.corrections.service import CorrectedFacts
 from core.letters import compose
 from core.letters.catalogue import catalogue
 from core.letters.compose import build_context, build_eml, letter_html, mailto, recipient_for, remaining_todos
@@ -39,12 +40,13 @@ def index(case_id):
     channel = result.assessment.channel.kind
     recommended = recommended_letters(case, result)
     first = {item.spec.slug for item in recommended}
+    corrected = CorrectedFacts(facts, case.departement)  # this instance's corrections (an address) go in the letters
     rows = []
     for spec in catalogue(facts, case.departement):
-        _recipient, missing = recipient_for(spec, facts, case.departement)
+        _recipient, missing = recipient_for(spec, corrected, case.departement)
         if spec.slug not in first:
             rows.append((spec, missing, channel in spec.channels))
-    missing_for = {item.spec.slug: recipient_for(item.spec, facts, case.departement)[1] for item in recommended}
+    missing_for = {item.spec.slug: recipient_for(item.spec, corrected, case.departement)[1] for item in recommended}
     letters = db.session.scalars(db.select(Letter).where(Letter.case_id == case.id)
                                  .order_by(Letter.created_at.desc())).all()
     return render_template("letters/index.html", case=case, rows=rows, letters=letters, messages=messages,
@@ -55,7 +57,7 @@ def index(case_id):
 def prepare(case_id, slug):
     case = get_case(case_id)
     spec = _spec(case, slug)
-    facts = local_facts()
+    facts = CorrectedFacts(local_facts(), case.departement)  # this instance's corrections go in the letter
     recipient, missing = recipient_for(spec, facts, case.departement)
     rules = current_app.extensions["permanence.rules"]
     form = LetterForm()

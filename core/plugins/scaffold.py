@@ -126,7 +126,7 @@ département page marked « Couche nationale »:
 
 {national_summary}
 
-They are copied, commented out, at the end of `{package}/facts.yaml`:
+The tribunal and the forms are copied, commented out, at the end of `{package}/facts.yaml`:
 uncomment one to make it this plugin's own (to add the tribunal's postal
 address and site, for instance), with the date you checked it.
 
