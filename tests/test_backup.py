@@ -145,7 +145,14 @@ def test_older_archives_beyond_keep_are_removed_and_a_missing_file_is_said(tmp_p
     import hashlib
     source.extensions["permanence.storage"].delete(hashlib.sha256(PDF).hexdigest())
     result = source.test_cli_runner().invoke(args=["backup", "create", "--output", str(folder), "--keep", "2"])
-    assert result.exit_code == 1 and "permanence-20250101-020000.tar.gz" in result.output
-    assert "1 fichier(s) auxquels la base renvoie manquent" in result.output
-    assert sorted(path.name for path in folder.iterdir())[0] == "notes.txt"
-    assert len(list(folder.glob("permanence-*.tar.gz"))) == 2
+    assert result.exit_code == 1 and "1 fichier(s) auxquels la base renvoie manquent" in result.output
+    assert len(list(folder.glob("permanence-*.tar.gz"))) == 3  # a run with a file missing removes no archive
+    source.extensions["permanence.storage"].write(hashlib.sha256(PDF).hexdigest(), PDF)
+    import time
+    time.sleep(1.1)  # archives are named to the second
+    result = source.test_cli_runner().invoke(args=["backup", "create", "--output", str(folder), "--keep", "2"])
+    assert result.exit_code == 0 and "permanence-20250101-020000.tar.gz" in result.output
+    kept = sorted(path.name for path in folder.iterdir())
+    assert kept[0] == "notes.txt" and "permanence-20250102-020000.tar.gz" not in kept
+    assert len([name for name in kept if name.startswith("permanence-")]) == 2 and not any(
+        name.startswith(".") for name in kept)  # the newest two, no partial file

@@ -149,3 +149,17 @@ def test_the_open_reports_show_on_the_plugins_page(app, benevole_client, make_us
     admin = browser(Role.ADMIN)
     plugins = admin.get("/admin/plugins").get_data(as_text=True)
     assert "1 signalement ouvert" in plugins and "/corrections?plugin=gironde" in plugins
+
+
+def test_a_pan_booking_vector_can_be_corrected_and_goes_into_the_patch():
+    """The PAN vectors carry a computed field (digital): a correction must still rebuild them."""
+    import datetime as dt
+
+    from core.corrections.facts import corrected, patch_yaml
+    from core.plugins.registry import PluginRegistry
+
+    registry = PluginRegistry()
+    vector = registry.facts(registry.plugins).pan_vectors("14")[0]
+    fixed = corrected(vector, "notes", "Créneaux ouverts le lundi", "Affiche au guichet (test)", dt.date(2026, 11, 20))
+    assert fixed.notes == "Créneaux ouverts le lundi" and fixed.kind == vector.kind
+    assert "notes: Créneaux ouverts le lundi" in patch_yaml([fixed], "test")

@@ -171,3 +171,28 @@ def test_a_wrong_s3_secret_makes_healthz_unavailable_without_saying_more(app, db
 def test_an_incomplete_storage_configuration_is_refused_at_start_up_with_what_to_set(db_url, settings, said):
     with pytest.raises(ConfigurationError, match=said):
         create_app(app_config(db_url, **settings))
+
+
+def test_a_storage_that_refuses_the_file_saves_nothing_and_keeps_what_was_typed(app, db_url, make_user, seaweedfs):
+    settings = {**seaweedfs.settings(seaweedfs.new_place()), "S3_SECRET_ACCESS_KEY": "not-the-secret"}
+    site = create_app(app_config(db_url, **settings))
+    client = volunteer(site, make_user)
+    case = case_id(create_case(client))
+    answer = add_entry(client, case, files=[("capture.png", PNG)], summary="Capture du blocage à l'étape 4")
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 503 and "le stockage des pièces jointes n’a pas répondu" in page.lower()
+    assert "Capture du blocage à l&#39;étape 4" in page  # what was typed is still there
+    with site.app_context():
+        assert db.session.get(Case, case).evidence_count == 0
+
+
+def test_the_nightly_retention_run_removes_files_no_entry_refers_to_any_more(site, make_user):
+    """An erasure whose file deletion failed, or an entry that failed while the storage was down,
+    leaves a file behind: the next run of the retention job deletes it, and only it."""
+    client = volunteer(site, make_user)
+    add_entry(client, case_id(create_case(client)), files=[("kept.png", PNG)])
+    leftover = PNG + b"left behind by a storage that failed"
+    storage_of(site).write(digest_of(leftover), leftover)
+    result = site.test_cli_runner().invoke(args=["retention", "run"])
+    assert result.exit_code == 0 and "1 fichier(s) auxquels plus aucune entrée ne renvoie" in result.output
+    assert not storage_of(site).exists(digest_of(leftover)) and storage_of(site).exists(digest_of(PNG))

@@ -80,35 +80,43 @@ def create_backup(output: Path, key: bytes | None = None, keep: int | None = Non
                     "counts": snapshot.counts, "attachments": [], "missing_attachments": []}
         partial = output / f".{name}.partial"
         descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with open(descriptor, "wb") as raw:
-            sink = crypto.EncryptingWriter(raw, key) if key else raw
-            with tarfile.open(fileobj=sink, mode="w|gz") as archive:
-                archive.add(snapshot.file, arcname=snapshot.file.name)
-                for digest in sorted(snapshot.digests):
-                    try:
-                        data = storage().read(digest)
-                    except FileNotFoundError:
-                        manifest["missing_attachments"].append(digest)
-                        continue
-                    # Kept as found, even if changed: the restore's verification will say so.
-                    manifest["attachments"].append({"sha256": digest, "content_sha256": sha256_of(data),
-                                                    "size": len(data)})
-                    _add_bytes(archive, f"attachments/{digest}", data, now.timestamp())
-                text = json.dumps(manifest, ensure_ascii=False, indent=2).encode()
-                _add_bytes(archive, "manifest.json", text, now.timestamp())
-            if key:
-                sink.close()
-            raw.flush()
-            os.fsync(raw.fileno())
+        try:
+            _write_archive(descriptor, key, snapshot, manifest, now)
+        except BaseException:
+            partial.unlink(missing_ok=True)  # never a half archive left behind, in the clear or not
+            raise
         final = output / name
         partial.replace(final)
     created = Created(final, manifest, manifest["missing_attachments"])
-    if keep:
-        archives = sorted(path for path in output.iterdir() if NAME.match(path.name))
-        created.removed = archives[:-keep]
+    if keep and not created.missing:  # a run with files missing keeps every older archive
+        archives = sorted(path for path in output.iterdir() if NAME.match(path.name) and path != final)
+        created.removed = archives[:max(len(archives) - (keep - 1), 0)]
         for old in created.removed:
             old.unlink()
     return created
+
+
+def _write_archive(descriptor: int, key: bytes | None, snapshot, manifest: dict, now: dt.datetime) -> None:
+    with open(descriptor, "wb") as raw:
+        sink = crypto.EncryptingWriter(raw, key) if key else raw
+        with tarfile.open(fileobj=sink, mode="w|gz") as archive:
+            archive.add(snapshot.file, arcname=snapshot.file.name)
+            for digest in sorted(snapshot.digests):
+                try:
+                    data = storage().read(digest)
+                except FileNotFoundError:
+                    manifest["missing_attachments"].append(digest)
+                    continue
+                # Kept as found, even if changed: the restore's verification will say so.
+                manifest["attachments"].append({"sha256": digest, "content_sha256": sha256_of(data),
+                                                "size": len(data)})
+                _add_bytes(archive, f"attachments/{digest}", data, now.timestamp())
+            text = json.dumps(manifest, ensure_ascii=False, indent=2).encode()
+            _add_bytes(archive, "manifest.json", text, now.timestamp())
+        if key:
+            sink.close()
+        raw.flush()
+        os.fsync(raw.fileno())
 
 
 def _unpack(archive_path: Path, key: bytes | None, folder: Path) -> dict:
@@ -139,6 +147,9 @@ def _unpack(archive_path: Path, key: bytes | None, folder: Path) -> dict:
     if manifest.get("format") != FORMAT:
         raise BackupError(_("Unknown archive format: %(format)s.", format=manifest.get("format")))
     described = manifest["database"]
+    if described.get("file") not in DATABASE_MEMBERS or not all(
+            re.fullmatch(r"[0-9a-f]{64}", str(item.get("sha256"))) for item in manifest["attachments"]):
+        raise BackupError(_("The archive has no readable manifest."))
     if _file_sha256(folder / described["file"]) != described["sha256"]:
         raise BackupError(_("The database copy does not match its hash in the manifest."))
     for item in manifest["attachments"]:
@@ -164,9 +175,14 @@ def restore_backup(archive_path: Path, key: bytes | None = None) -> Restored:
     with tempfile.TemporaryDirectory(prefix="permanence-restore-") as work:
         folder = Path(work)
         manifest = _unpack(archive_path, key, folder)
-        for item in manifest["attachments"]:
-            if not storage().exists(item["sha256"]):
-                storage().write(item["sha256"], (folder / "attachments" / item["sha256"]).read_bytes())
+        for item in manifest["attachments"]:  # the archive's verified copy wins over what is there
+            data = (folder / "attachments" / item["sha256"]).read_bytes()
+            try:
+                same = sha256_of(storage().read(item["sha256"])) == item["content_sha256"]
+            except FileNotFoundError:
+                same = False
+            if not same:
+                storage().write(item["sha256"], data)
         database.restore(url, manifest["database"]["engine"], folder / manifest["database"]["file"])
     db.engine.dispose()
     flask_migrate.upgrade()  # an archive from an older version: brought up to this one's schema

@@ -137,6 +137,11 @@ def retention_run(dry_run, today):
         purge_removed_names(db.session)  # once for all: it rewrites the whole index
         db.session.commit()
         empty_write_ahead_log(db.session)
+    if not dry_run:
+        from core.cases.retention import delete_unused_files
+        unused = delete_unused_files()
+        if unused:
+            click.echo(_("%(count)d file(s) no entry refers to any more were deleted.", count=unused))
     if dry_run:
         click.echo(_("%(count)d case(s) would be deleted (dry run: nothing deleted).", count=len(cases)))
     else:

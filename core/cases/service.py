@@ -32,6 +32,7 @@ from core.cases.evidence import (
     verify_chain,
 )
 from core.cases.models import Attachment, Case, CaseBlockage, CaseDeadline, EvidenceEntry, EvidenceTimestamp
+from core.cases.storage import StorageError
 from core.plugins.local import LocalAssessment, assess_locally
 from core.plugins.state import local_facts
 from core.rules import HeldDocument as HeldFact
@@ -192,9 +193,11 @@ def append_entry(case: Case, *, kind: str, occurred_at: dt.datetime, summary: st
     ``letter``, a new :class:`~core.letters.models.Letter`, is saved with the entry, in the same
     transaction, and its text is covered by the entry's hash. Once saved, the entry is timestamped
     if an authority is configured (:func:`stamp_entry`)."""
-    stored = [store_upload(upload) for upload in uploads]
-    hashes = [digest for digest, _written in stored]
+    stored: list[tuple[str, bool]] = []
     try:
+        for upload in uploads:  # one by one: if the storage fails on the second, the first is removed
+            stored.append(store_upload(upload))
+        hashes = [digest for digest, _written in stored]
         for attempt in range(APPEND_ATTEMPTS):
             entry = _append_once(case, kind, occurred_at, summary, by, url, reference, result, corrects,
                                  uploads, hashes, letter)
@@ -209,11 +212,18 @@ def append_entry(case: Case, *, kind: str, occurred_at: dt.datetime, summary: st
             raise ChainBusy(f"case {case.id}: the chain's head kept moving")
     except BaseException:
         db.session.rollback()
-        forget_unreferenced_files([(digest, upload.data) for upload, (digest, written) in zip(uploads, stored)
-                                   if written])
+        try:
+            forget_unreferenced_files([(digest, upload.data) for upload, (digest, written) in zip(uploads, stored)
+                                       if written])
+        except (StorageError, OSError):  # the nightly sweep of unused files removes it (retention)
+            current_app.logger.exception("case %s: a file of a failed entry could not be removed", case.id)
         raise
     # Saved: what follows must not make the volunteer think otherwise (no error page, no retry).
-    keep_files(uploads, hashes)
+    try:
+        keep_files(uploads, hashes)
+    except (StorageError, OSError):  # the nightly check of the logs (cases verify) will name it
+        current_app.logger.exception("entry %s #%s saved, but a file could not be written back", case.id,
+                                     entry.sequence)
     stamp_entry(case, entry.sequence, entry.entry_hash)
     return entry
 

@@ -16,7 +16,23 @@ BACKENDS = ("local", "s3")
 
 
 class StorageError(RuntimeError):
-    """The storage is misconfigured or does not answer; the message says what to set."""
+    """The storage is misconfigured or does not answer; the message says what to set, or what failed."""
+
+
+def _as_storage_errors(method):
+    """An S3 failure (network, rights, the server) becomes a StorageError, which the views turn into
+    'nothing was saved, try again' with the form kept; a missing file stays FileNotFoundError."""
+    import functools
+
+    @functools.wraps(method)
+    def wrapped(self, *arguments, **keywords):
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            return method(self, *arguments, **keywords)
+        except (BotoCoreError, ClientError) as error:
+            raise StorageError(f"S3 {method.__name__}: {error}") from error
+    return wrapped
 
 
 class Storage(Protocol):
@@ -129,6 +145,7 @@ class S3Storage:
     def _missing(self, error) -> bool:
         return error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound")
 
+    @_as_storage_errors
     def exists(self, digest: str) -> bool:
         from botocore.exceptions import ClientError
 
@@ -140,6 +157,7 @@ class S3Storage:
                 return False
             raise
 
+    @_as_storage_errors
     def open(self, digest: str) -> BinaryIO:
         from botocore.exceptions import ClientError
 
@@ -150,10 +168,12 @@ class S3Storage:
                 raise FileNotFoundError(self.key(digest)) from None
             raise
 
+    @_as_storage_errors
     def read(self, digest: str) -> bytes:
         with self.open(digest) as body:
             return body.read()
 
+    @_as_storage_errors
     def write(self, digest: str, data: bytes) -> None:
         import base64
         import hashlib
@@ -162,9 +182,11 @@ class S3Storage:
         self.client.put_object(Bucket=self.bucket, Key=self.key(digest), Body=data,
                                ContentMD5=base64.b64encode(hashlib.md5(data).digest()).decode())  # noqa: S324
 
+    @_as_storage_errors
     def delete(self, digest: str) -> None:
         self.client.delete_object(Bucket=self.bucket, Key=self.key(digest))
 
+    @_as_storage_errors
     def digests(self) -> Iterator[str]:
         pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=self.prefix)
         for page in pages:
@@ -173,6 +195,7 @@ class S3Storage:
                 if len(name) == 64:
                     yield name
 
+    @_as_storage_errors
     def check(self) -> None:
         self.client.head_bucket(Bucket=self.bucket)
 
@@ -181,7 +204,7 @@ class S3Storage:
         from botocore.exceptions import ClientError
 
         try:
-            self.check()
+            self.client.head_bucket(Bucket=self.bucket)
             return False
         except ClientError as error:
             if not self._missing(error):

@@ -214,6 +214,12 @@ def add_entry(case_id):
             "Colleagues were adding to this log at the same moment and this entry could not be saved. What you "
             "typed is below: send it again (and choose the files again).")]
         return show(case_id, entry_form=form, status=409)
+    except (service.StorageError, OSError):
+        current_app.logger.exception("case %s: the attachments' storage failed", case.id)
+        form.summary.errors = list(form.summary.errors) + [_(
+            "The attachments' storage did not answer and nothing was saved. What you typed is below: send it "
+            "again in a moment (and choose the files again); if it goes on, tell the administrator.")]
+        return show(case_id, entry_form=form, status=503)
     blockage = service.record_blockage_shown(case, entry, chosen=form.blockage.data, by=current_user.email)
     if blockage:
         audit("blockage.add", case, f"{blockage} (entry #{entry.sequence})", commit=False)

@@ -58,7 +58,7 @@ def corrected(fact, field: str, text: str, source: str, checked_on: dt.date):
     source says what was corrected, from where and when: the other fields were not re-checked."""
     if field not in CORRECTABLE.get(section_of(fact), ()):
         raise FactError(f"{field}: this field cannot be corrected")
-    data = fact.model_dump(mode="json", exclude_defaults=True)
+    data = fact.model_dump(mode="json", exclude_defaults=True, exclude=set(type(fact).model_computed_fields))
     data.update({field: typed_value(field, text),
                  "source": f"{fact.source} ; {field} corrigé : {source} (vérifié le {checked_on.isoformat()})"})
     return type(fact)(**data)
@@ -75,7 +75,8 @@ def patch_yaml(corrected_facts: list, header: str) -> str:
     by the loader's own validation before it is handed out."""
     sections: dict[str, list] = {}
     for fact in corrected_facts:
-        entry = fact.model_dump(mode="json", exclude_defaults=True, exclude={"source", "checked_on"})
+        entry = fact.model_dump(mode="json", exclude_defaults=True,
+                                exclude={"source", "checked_on", *type(fact).model_computed_fields})
         entry.update(source=fact.source, checked_on=fact.checked_on.isoformat())
         sections.setdefault(section_of(fact), []).append(entry)
     body = yaml.safe_dump(sections, allow_unicode=True, sort_keys=False, width=100) if sections else "{}\n"

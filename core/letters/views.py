@@ -104,6 +104,11 @@ def prepare(case_id, slug):
                     flash(_("Colleagues were adding to this case's log at the same moment: the letter was not "
                             "generated. Your text is below: generate it again."), "error")
                     stage, status = "review", 409
+                except (service.StorageError, OSError):
+                    current_app.logger.exception("case %s: the attachments' storage failed", case.id)
+                    flash(_("The attachments' storage did not answer: the letter was not generated. Your text is "
+                            "below: generate it again in a moment."), "error")
+                    stage, status = "review", 503
                 else:
                     flash(_("“%(title)s” generated and added to the evidence log.", title=spec.title), "success")
                     return redirect(url_for("letters.index", case_id=case.id, _anchor=f"courrier-{letter.id}"))
