@@ -48,6 +48,7 @@ def test_a_departement_without_plugin_gets_the_national_facts_and_a_warning(bene
     assert "Tribunal administratif de Lyon" in page and "« Lyon : Ain, Ardèche, Loire, Rhône »" in page
     assert "Siège de la préfecture : Lyon" in page
     assert "Couche nationale" in page
+    assert "Aucun moyen de prendre rendez-vous au PAN n’est enregistré pour ce département" in page
     assert benevole_client.get("/departements/20").status_code == 404
 
 
