@@ -6,6 +6,7 @@ writes, reads, existence checks and deletions; the evidence log's verification r
 back and hashes them, wherever they are. Chosen by ``PERMANENCE_ATTACHMENTS_STORAGE``."""
 from __future__ import annotations
 
+import functools
 import os
 import tempfile
 from collections.abc import Iterator, Mapping
@@ -22,8 +23,6 @@ class StorageError(RuntimeError):
 def _as_storage_errors(method):
     """An S3 failure (network, rights, the server) becomes a StorageError, which the views turn into
     'nothing was saved, try again' with the form kept; a missing file stays FileNotFoundError."""
-    import functools
-
     @functools.wraps(method)
     def wrapped(self, *arguments, **keywords):
         from botocore.exceptions import BotoCoreError, ClientError

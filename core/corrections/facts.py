@@ -9,7 +9,7 @@ import json
 
 import yaml
 
-from core.plugins.facts import FactError, FactSet
+from core.plugins.facts import SECTIONS, FactError, FactSet
 
 #: The fields a correction may change, by section; lists are typed one item per line.
 CORRECTABLE: dict[str, tuple[str, ...]] = {
@@ -65,8 +65,6 @@ def corrected(fact, field: str, text: str, source: str, checked_on: dt.date):
 
 
 def section_of(fact) -> str:
-    from core.plugins.facts import SECTIONS
-
     return next(name for name, cls in SECTIONS.items() if isinstance(fact, cls))
 
 

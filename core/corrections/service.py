@@ -101,14 +101,20 @@ def correction_helpers(code: str) -> dict:
 
     corrections = active_corrections(code)
     is_admin = current_user.has_role(Role.ADMIN)
+    keys: dict[int, str] = {}
+
+    def key(fact) -> str:  # asked three times per fact on the page: hashed once
+        if id(fact) not in keys:
+            keys[id(fact)] = fact_key(fact)
+        return keys[id(fact)]
 
     def url(endpoint: str, fact) -> str | None:
         section = section_of(fact)
         if section not in CORRECTABLE:
             return None
-        return url_for(endpoint, code=code, section=section, key=fact_key(fact))
+        return url_for(endpoint, code=code, section=section, key=key(fact))
 
-    return {"corrections_of": lambda fact: corrections.get(fact_key(fact), []),
+    return {"corrections_of": lambda fact: corrections.get(key(fact), []),
             "report_url": lambda fact: url("corrections.report", fact),
             "correct_url": (lambda fact: url("corrections.correct", fact)) if is_admin else (lambda fact: None),
             "field_label": lambda name: str(FIELD_LABELS.get(name, name)), "shown_lines": str.splitlines}
@@ -133,8 +139,8 @@ class CorrectedFacts:
 
     def __getattr__(self, name):
         answer = getattr(self._facts, name)
-        if name not in ("prefecture_services", "pan_vectors", "tribunal", "substitution_modality", "resources"):
-            return answer
-        return lambda departement: (
-            [self._fixed(fact) for fact in answer(departement)] if name != "tribunal" and name != "substitution_modality"
-            else self._fixed(answer(departement)))
+        if name in ("prefecture_services", "pan_vectors", "resources"):
+            return lambda departement: [self._fixed(fact) for fact in answer(departement)]
+        if name in ("tribunal", "substitution_modality"):
+            return lambda departement: self._fixed(answer(departement))
+        return answer

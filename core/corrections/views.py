@@ -15,6 +15,7 @@ from core.corrections.forms import FIELD_LABELS, CorrectionForm, DismissForm, Re
 from core.corrections.models import FactCorrection, FactReport
 from core.plugins.departements import name_of
 from core.plugins.facts import FactError
+from core.web import clock
 from core.web.audit import audit
 from core.web.extensions import db, utcnow
 from core.web.forms import ActionForm
@@ -86,8 +87,6 @@ def refusal(field: str) -> str:
 
 
 def _today_by_default(form: CorrectionForm) -> None:
-    from core.web import clock
-
     if not form.is_submitted():
         form.checked_on.data = clock.today()
 
