@@ -48,6 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
     from core.web.config import ConfigurationError, check_production_safety, from_environment, normalise_database_url
     from core.web.extensions import babel, csrf, db, init_migrations
     from core.web.i18n import install_template_gettext, select_locale
+    from core.web.sessions import SignedCookieSessions
 
     for module in MODEL_MODULES:
         importlib.import_module(module)
@@ -59,6 +60,7 @@ def create_app(config: dict | None = None) -> Flask:
                 template_folder=str(SITE_ROOT / "templates"),
                 static_folder=str(SITE_ROOT / "static"))
     app.url_map.converters["int"] = security.BoundedIntConverter
+    app.session_interface = SignedCookieSessions()
     app.config.from_mapping(from_environment())
     if config:
         app.config.from_mapping(config)

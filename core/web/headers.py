@@ -20,8 +20,11 @@ ALWAYS = {
 
 
 def add_security_headers(response):
+    headers = response.headers
+    present = {name.lower() for name in headers.keys()}  # setdefault() raises and catches a KeyError per name
     for name, value in ALWAYS.items():
-        response.headers.setdefault(name, value)
+        if name.lower() not in present:
+            headers[name] = value
     if request.endpoint != "static":
         # A person's data must not stay in a shared computer's cache; only the layout's files may.
         response.headers["Cache-Control"] = "no-store"
