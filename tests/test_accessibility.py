@@ -30,7 +30,7 @@ PAGES = (
     "/dossiers/{case}/effacer", "/dossiers/{case}/courriers", "/dossiers/{erased}", "/evaluer", ASSESSMENT,
     "/departements/", "/departements/14", "/departements/33", "/departements/13", "/departements/01", "/compte",
     "/admin/utilisateurs", "/admin/journal", "/admin/plugins", "/statistiques", "/confidentialite",
-    "/dossiers/999999",
+    "/dossiers/999999", "/corrections", "/signalements",
 )
 
 

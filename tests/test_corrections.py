@@ -163,3 +163,116 @@ def test_a_pan_booking_vector_can_be_corrected_and_goes_into_the_patch():
     fixed = corrected(vector, "notes", "Créneaux ouverts le lundi", "Affiche au guichet (test)", dt.date(2026, 11, 20))
     assert fixed.notes == "Créneaux ouverts le lundi" and fixed.kind == vector.kind
     assert "notes: Créneaux ouverts le lundi" in patch_yaml([fixed], "test")
+
+
+# --- a correction follows its fact when the plugin changes -------------------------------------
+
+def record_email_correction(app, benevole_client, coordinator):
+    page = benevole_client.get("/departements/14").get_data(as_text=True)
+    send_report(benevole_client, report_link(page, "prefecture_services"), what_is_wrong="Le courriel revient",
+                what_they_saw=EMAIL)
+    with app.app_context():
+        report_id = db.session.scalar(db.select(FactReport.id))
+    assert correct_from_review(coordinator, report_id).status_code == 302
+    with app.app_context():
+        return db.session.scalar(db.select(FactCorrection.id))
+
+
+def change_correction(app, correction_id, **columns):
+    """What a plugin update looks like from the correction's side: the fact it was made on is
+    no longer the one given (another version, the same value, or no fact of that name)."""
+    with app.app_context():
+        row = db.session.get(FactCorrection, correction_id)
+        for name, value in columns.items():
+            setattr(row, name, value)
+        db.session.commit()
+
+
+def test_a_correction_stays_with_its_fact_when_the_plugin_updates_it(app, benevole_client, coordinator):
+    correction = record_email_correction(app, benevole_client, coordinator)
+    change_correction(app, correction, fact_version="0" * 16)  # made on an older version of the fact
+
+    page = benevole_client.get("/departements/14").get_data(as_text=True)
+    assert EMAIL in page and "Le plugin a mis à jour cette information depuis cette correction" in page
+    assert "Le plugin a mis à jour cette information depuis." in coordinator.get("/corrections").get_data(as_text=True)
+    patch = coordinator.get("/corrections/patch/calvados.yaml").get_data(as_text=True)
+    assert "updated since" in patch and yaml.safe_load(patch)["prefecture_services"][0]["emails"] == [EMAIL]
+
+    from tests.test_cases import case_id, create_case
+    case = case_id(create_case(benevole_client, anef_request_number="1401202411040000"))
+    letter = benevole_client.get(f"/dossiers/{case}/courriers/calvados-urgent-api").get_data(as_text=True)
+    assert EMAIL in letter  # still the instance's decision until withdrawn
+
+
+def test_a_correction_the_plugin_has_adopted_can_be_withdrawn(app, benevole_client, coordinator):
+    correction = record_email_correction(app, benevole_client, coordinator)
+    change_correction(app, correction, value="pref-etrangers@calvados.gouv.fr", fact_version="0" * 16)
+
+    page = benevole_client.get("/departements/14").get_data(as_text=True)
+    assert "Le plugin donne désormais lui-même cette valeur" in page
+    assert "Le plugin donne désormais cette valeur" in coordinator.get("/corrections").get_data(as_text=True)
+    patch = coordinator.get("/corrections/patch/calvados.yaml").get_data(as_text=True)
+    assert "adopted since" in patch and yaml.safe_load(patch) == {}  # nothing left to merge
+
+
+def test_a_correction_of_a_fact_no_longer_given_is_listed_not_lost(app, benevole_client, coordinator):
+    from core.corrections.facts import fact_identity
+
+    correction = record_email_correction(app, benevole_client, coordinator)
+    change_correction(app, correction, fact_label="Bureau renommé depuis",
+                      fact_identity=fact_identity("prefecture_services", "14", "Bureau renommé depuis"))
+
+    volunteer_page = benevole_client.get("/departements/14").get_data(as_text=True)
+    assert EMAIL not in volunteer_page  # not shown beside another fact
+    coordination_page = coordinator.get("/departements/14").get_data(as_text=True)
+    assert "Corrections dont l’information n’est plus donnée" in coordination_page
+    assert "Bureau renommé depuis" in coordination_page and EMAIL in coordination_page
+    assert "Le plugin ne donne plus cette information" in coordinator.get("/corrections").get_data(as_text=True)
+    assert "no longer gives" in coordinator.get("/corrections/patch/calvados.yaml").get_data(as_text=True)
+
+
+def test_corrections_are_attached_by_name_and_by_version_among_namesakes():
+    from types import SimpleNamespace
+
+    from core.corrections.facts import attach, fact_ref
+    from core.plugins.facts import PrefectureService
+
+    def service(name, phone):
+        return PrefectureService(name=name, phones=[{"number": phone}], source="test", checked_on="2026-11-01")
+
+    before = service("Bureau du séjour", "02 31 00 00 00")
+    updated = service("Bureau du séjour", "02 31 11 11 11")  # the plugin changed the phone
+    identity, version = fact_ref(before, "14")
+    row = SimpleNamespace(fact_identity=identity, fact_version=version)
+    attached, detached = attach([updated], "14", [row])
+    assert attached == {fact_ref(updated, "14"): [row]} and detached == []
+
+    namesake = service("Bureau du séjour", "02 31 22 22 22")  # two services of one name: by version
+    attached, detached = attach([before, namesake], "14", [row])
+    assert attached == {fact_ref(before, "14"): [row]}
+    attached, detached = attach([updated, namesake], "14", [row])  # which one it was: unknown
+    assert attached == {} and detached == [row]
+    assert attach([service("Autre bureau", "02 31 00 00 00")], "14", [row]) == ({}, [row])
+
+
+def test_the_volunteer_who_reported_learns_the_outcome(app, benevole_client, coordinator):
+    page = benevole_client.get("/departements/69").get_data(as_text=True)
+    send_report(benevole_client, report_link(page, "tribunals"), field="name", what_is_wrong="Pas le bon tribunal")
+    mine = benevole_client.get("/signalements").get_data(as_text=True)
+    assert "Pas le bon tribunal" in mine and "En attente de la vérification par la coordination" in mine
+    assert "a été vérifié" not in benevole_client.get("/").get_data(as_text=True)
+
+    with app.app_context():
+        report = db.session.scalar(db.select(FactReport))
+    review = open_review(coordinator, report.id)
+    coordinator.post(f"/corrections/{report.id}", data={
+        "dismiss-csrf_token": csrf_token(review), "dismiss-review_note": "CJA R.221-3 : Lyon pour le Rhône",
+        "dismiss-submit": "1"})
+
+    home = benevole_client.get("/").get_data(as_text=True)
+    assert "1 de vos signalements d’une information locale erronée a été vérifié" in home
+    mine = benevole_client.get("/signalements").get_data(as_text=True)
+    assert "Classé sans suite : CJA R.221-3 : Lyon pour le Rhône" in mine and "nouveau" in mine
+    assert "a été vérifié" not in benevole_client.get("/").get_data(as_text=True)  # seen: the notice goes
+    assert "nouveau" not in benevole_client.get("/signalements").get_data(as_text=True)
+    assert "Pas le bon tribunal" not in coordinator.get("/signalements").get_data(as_text=True)  # one's own only

@@ -56,3 +56,23 @@ def test_a_downgrade_and_upgrade_keep_every_case_and_what_hangs_on_it(tmp_path):
         assert counts == [1, 1, 1]
         found = db.session.execute(db.text("SELECT rowid FROM cases_search WHERE cases_search MATCH '\"benal\"'"))
         assert found.scalars().all() == [case.id]
+
+
+def test_reports_made_before_identities_get_their_identity(tmp_path):
+    """Migration 0012 names each report's fact as the application does from then on."""
+    from core.corrections.facts import fact_identity
+    from core.corrections.models import FactReport
+
+    app = create_app(app_config(f"sqlite:///{tmp_path / 'identity.sqlite3'}"))
+    with app.app_context():
+        flask_migrate.upgrade(revision="0011")
+        db.session.execute(db.text(
+            "INSERT INTO fact_reports (what_is_wrong, what_they_saw, where_seen, reported_by, reported_at, status,"
+            " review_note, departement, section, fact_key, fact_label, plugin) VALUES ('x', '', '', 'a@b.c',"
+            " '2026-11-20 10:00:00', 'open', '', '14', 'tribunals', 'abc', 'Tribunal administratif de Caen',"
+            " 'national')"))
+        db.session.commit()
+        flask_migrate.upgrade()
+        report = db.session.scalar(db.select(FactReport))
+        assert report.fact_version == "abc"
+        assert report.fact_identity == fact_identity("tribunals", "14", "Tribunal administratif de Caen")

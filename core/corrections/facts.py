@@ -24,11 +24,65 @@ CORRECTABLE: dict[str, tuple[str, ...]] = {
 LIST_FIELDS = frozenset({"address", "phones", "emails", "send_to"})
 
 
-def fact_key(fact) -> str:
-    """Names a fact by its content: a report stays with the fact it was about, and says so
-    when the plugin has since changed it."""
+def fact_version(fact) -> str:
+    """Names a fact by its whole content: the address of its report page, and the version a
+    correction was made on (the plugin may update the fact since)."""
     text = json.dumps(fact.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+#: Sections with one fact per département: the fact is the section's, whatever its name.
+ONE_PER_DEPARTEMENT = frozenset({"tribunals", "substitution_modalities"})
+
+
+def fact_identity(section: str, departement: str, label: str) -> str:
+    """Names a fact by what it is (the préfecture's service « Bureau du séjour » of the Calvados),
+    not by what it says: a correction stays with its fact when the plugin updates another field
+    or the same one. Computed from the columns a report keeps (migration 0012)."""
+    parts = (section, departement) if section in ONE_PER_DEPARTEMENT else (section, departement, label)
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
+
+
+def identity_of(fact, departement: str) -> str:
+    return fact_identity(section_of(fact), departement, fact_label(fact))
+
+
+def fact_ref(fact, departement: str) -> tuple[str, str]:
+    """(identity, version): what :func:`attach` files the rows of a fact under."""
+    return identity_of(fact, departement), fact_version(fact)
+
+
+def attach(facts: list, departement: str, rows: list) -> tuple[dict[tuple[str, str], list], list]:
+    """Which correction (or report) goes with which fact shown now: by identity, and among facts
+    of the same identity (two services with one name) by version. Returns the rows by
+    :func:`fact_ref` of their fact, in the rows' order, and the rows whose fact is no longer
+    given (detached)."""
+    by_identity: dict[str, list[tuple[str, str]]] = {}
+    for fact in facts:
+        ref = fact_ref(fact, departement)
+        if ref not in by_identity.setdefault(ref[0], []):
+            by_identity[ref[0]].append(ref)
+    attached: dict[tuple[str, str], list] = {}
+    detached = []
+    for row in rows:
+        candidates = by_identity.get(row.fact_identity, [])
+        if len(candidates) > 1:
+            candidates = [ref for ref in candidates if ref[1] == row.fact_version]
+        if len(candidates) == 1:
+            attached.setdefault(candidates[0], []).append(row)
+        else:
+            detached.append(row)
+    return attached, detached
+
+
+def correction_state(fact, row) -> str:
+    """« adopted »: the plugin now gives the corrected value (the correction can be withdrawn);
+    « changed »: the plugin updated the fact since (check the correction is still needed);
+    « current »: the fact is as it was when corrected."""
+    if shown_value(row.field, getattr(fact, row.field, "")).strip() == "\n".join(
+            line.strip() for line in row.value.splitlines() if line.strip()):
+        return "adopted"
+    return "changed" if fact_version(fact) != row.fact_version else "current"
 
 
 def fact_label(fact) -> str:

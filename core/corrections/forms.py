@@ -52,4 +52,4 @@ class CorrectionForm(Form):
 
 
 class DismissForm(Form):
-    review_note = TextAreaField(_l("Why the report is dismissed"), validators=[DataRequired(), Length(max=2000)])
+    review_note = TextAreaField(_l("Why the report is dismissed (the volunteer who sent it will read it)"), validators=[DataRequired(), Length(max=2000)])

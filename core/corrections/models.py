@@ -10,11 +10,13 @@ from core.web.extensions import db, utcnow
 
 
 class _AboutAFact:
-    """Which fact: its département, section, content key, and what it was called then."""
+    """Which fact: its département, section, what it was called then, hence its identity
+    (core.corrections.facts.fact_identity), and the version of its content seen then."""
 
     departement: Mapped[str] = mapped_column(String(3), index=True)
     section: Mapped[str] = mapped_column(String(40))
-    fact_key: Mapped[str] = mapped_column(String(32), index=True)
+    fact_identity: Mapped[str] = mapped_column(String(32), index=True)
+    fact_version: Mapped[str] = mapped_column(String(32), index=True)
     fact_label: Mapped[str] = mapped_column(String(300))
     #: Who gave the fact: "national" or the plugin's name (the patch goes to its maintainers).
     plugin: Mapped[str] = mapped_column(String(100), index=True)
@@ -30,13 +32,15 @@ class FactReport(_AboutAFact, db.Model):
     what_is_wrong: Mapped[str] = mapped_column(Text)
     what_they_saw: Mapped[str] = mapped_column(Text, default="")
     where_seen: Mapped[str] = mapped_column(String(500), default="")
-    reported_by: Mapped[str] = mapped_column(String(254))
+    reported_by: Mapped[str] = mapped_column(String(254), index=True)
     reported_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     #: open, corrected or dismissed.
     status: Mapped[str] = mapped_column(String(12), default="open", index=True)
     reviewed_by: Mapped[str | None] = mapped_column(String(254))
     reviewed_at: Mapped[dt.datetime | None]
     review_note: Mapped[str] = mapped_column(Text, default="")
+    #: When the volunteer who reported it saw the outcome (their dashboard says so until then).
+    outcome_seen_at: Mapped[dt.datetime | None]
 
 
 class FactCorrection(_AboutAFact, db.Model):

@@ -42,11 +42,32 @@ def report(code, section, key):
         db.session.add(row)
         db.session.flush()
         audit("fact.report", detail=f"{code} {section} #{row.id}")
-        flash(_("Thank you: the report was sent to the coordination, who will check it."), "success")
+        flash(_("Thank you: the report was sent to the coordination, who will check it. You will find "
+                "the outcome under “My reports”, and your home page will tell you."), "success")
         return redirect(url_for("departements.show", code=code))
     status = 400 if form.is_submitted() else 200
     return render_template("corrections/report.html", form=form, fact=fact, code=code, section=section,
                            name=name_of(code), fields_now=_current_values(fact, section)), status
+
+
+@bp.route("/signalements")
+def mine():
+    """A volunteer's own reports and what became of each; looking at them marks the outcomes seen."""
+    rows = list(db.session.scalars(db.select(FactReport).where(FactReport.reported_by == current_user.email)
+                                   .order_by(FactReport.reported_at.desc()).limit(100)))
+    unseen = {row.id for row in rows if row.status != "open" and row.outcome_seen_at is None}
+    corrections = {row.id: row for row in db.session.scalars(
+        db.select(FactCorrection).where(FactCorrection.report_id.in_([row.id for row in rows])))}
+    by_report = {correction.report_id: correction for correction in corrections.values()}
+    page = render_template("corrections/mine.html", rows=rows, unseen=unseen, by_report=by_report, name_of=name_of,
+                           labels=FIELD_LABELS)
+    if unseen:
+        now = utcnow()
+        for row in rows:
+            if row.id in unseen:
+                row.outcome_seen_at = now
+        db.session.commit()
+    return page
 
 
 def _current_values(fact, section: str) -> list[tuple[str, str]]:
@@ -96,16 +117,18 @@ def _today_by_default(form: CorrectionForm) -> None:
 def index():
     plugin = request.args.get("plugin") or None
     recent = db.session.scalars(db.select(FactCorrection).order_by(FactCorrection.created_at.desc()).limit(50))
+    recent = list(recent)
     return render_template("corrections/index.html", reports=service.open_reports(plugin), plugin=plugin,
-                           corrections=list(recent), counts=service.open_report_counts(), name_of=name_of,
-                           labels=FIELD_LABELS, form=ActionForm())
+                           corrections=recent, states=service.states([row for row in recent if not row.withdrawn_at]),
+                           counts=service.open_report_counts(), name_of=name_of, labels=FIELD_LABELS,
+                           form=ActionForm())
 
 
 @bp.route("/corrections/<int:report_id>", methods=["GET", "POST"])
 @role_required(Role.COORDINATEUR)
 def review(report_id):
     row = db.session.get(FactReport, report_id) or abort(404)
-    fact = service.find_fact(row.departement, row.section, row.fact_key)
+    fact = service.fact_of(row)  # as given now, also if the plugin updated it since the report
     form, dismiss = CorrectionForm(prefix="correct"), DismissForm(prefix="dismiss")
     form.field.choices = field_choices(CORRECTABLE.get(row.section, ()), allow_other=False)
     _today_by_default(form)

@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from core.accounts.models import Role
 from core.cases.models import Case, CaseDeadline
-from core.corrections.service import open_report_counts
+from core.corrections.service import open_report_counts, unseen_outcomes
 from core.plugins.state import local_facts
 from core.web import clock, messages
 from core.web.extensions import db
@@ -33,4 +33,4 @@ def index():
     reports = sum(open_report_counts().values()) if current_user.has_role(Role.COORDINATEUR) else 0
     return render_template("main/index.html", departements=local_facts().departements(), upcoming=upcoming[:SHOWN],
                            more=len(upcoming) > SHOWN, mine=mine, today=today, horizon=HORIZON_DAYS,
-                           messages=messages, open_reports=reports)
+                           messages=messages, open_reports=reports, outcomes=unseen_outcomes(current_user.email))
