@@ -171,7 +171,15 @@ class FilingChannel(Fact):
     address: Lines = ()
     email: OptionalEmail = ""
     sous_prefecture: str = ""
-    notes: str = ""
+    notes: Annotated[str, Field(description=(
+        "What a volunteer should know about this channel, in their words (shown on the département page)."))] = ""
+    heading: Annotated[str, Field(description=(
+        "The heading under which the source lists the form, as written there "
+        "(e.g. « Première demande »); shown discreetly next to it."))] = ""
+    to_check: Annotated[str, Field(description=(
+        "What is uncertain about this entry and must be checked before relying on it, in words a "
+        "volunteer understands (e.g. two forms of the list share one address); shown as « à vérifier ». "
+        "Empty when nothing is in doubt."))] = ""
 
     @field_validator("kinds")
     @classmethod
