@@ -6,7 +6,14 @@ for the Val-d'Oise, whose chef-lieu is Pontoise, the préfecture sits in Cergy.
 """
 from __future__ import annotations
 
+import datetime as dt
+
 SOURCE = "INSEE, Code officiel géographique (liste des départements et chefs-lieux)"
+#: The date of that list, as the national layer's facts are dated (docs/writing-a-plugin.md): the
+#: list names no edition of the Code, so the latest date it provably post-dates is used, the
+#: creation of Évry-Courcouronnes (1 January 2019), the newest name in it. An older date makes the
+#: names look staler, never fresher. A new plugin's entry carries it (core/plugins/scaffold.py).
+CHECKED_ON = dt.date(2019, 1, 1)
 
 PREFECTURE_SEATS = {
     "01": "Bourg-en-Bresse", "02": "Laon", "03": "Moulins", "04": "Digne-les-Bains", "05": "Gap", "06": "Nice",

@@ -3,12 +3,11 @@ plugin, a package of its own that installs with ``pip install -e`` and
 passes the conformance kit from its first commit."""
 from __future__ import annotations
 
-import datetime as dt
 import re
 import unicodedata
 from pathlib import Path
 
-from core.plugins.departements import SOURCE, name_of, prefecture_seat_of
+from core.plugins.departements import CHECKED_ON, SOURCE, name_of, prefecture_seat_of
 from core.plugins.facts import schema_text
 
 
@@ -22,7 +21,7 @@ def plugin_name_for(code: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
 
 
-def write_plugin(code: str, directory: Path, name: str | None = None, today: dt.date | None = None) -> Path:
+def write_plugin(code: str, directory: Path, name: str | None = None) -> Path:
     if name_of(code) is None:
         raise ScaffoldError(f"{code!r} is not a département code")
     name = name or plugin_name_for(code)
@@ -33,8 +32,9 @@ def write_plugin(code: str, directory: Path, name: str | None = None, today: dt.
         raise ScaffoldError(f"{directory} already exists and is not empty")
     package = "permanence_" + name.replace("-", "_")
     values = {"code": code, "name": name, "package": package, "departement": name_of(code),
-              "seat": prefecture_seat_of(code), "source": SOURCE,
-              "today": (today or dt.date.today()).isoformat(), "national": national_block(code),
+              # The national list's date, not today's: nobody checked the name and seat by running this.
+              "seat": prefecture_seat_of(code), "source": SOURCE, "checked_on": CHECKED_ON.isoformat(),
+              "national": national_block(code),
               "national_summary": national_summary(code)}
     files = {
         "pyproject.toml": PYPROJECT, "README.md": README, f"{package}/__init__.py": INIT,
@@ -162,12 +162,14 @@ FACTS = '''# yaml-language-server: $schema=../facts.schema.json
 # Never invent an address, a number or a link: leave it out instead.
 # Sections and fields: Permanence's docs/hooks.md.
 
+# From the national layer (core/plugins/departements.py), with its date: set yours once you
+# have checked the name and the seat yourself.
 departements:
   - code: "{code}"
     name: "{departement}"
     prefecture_seat: "{seat}"
     source: "{source}"
-    checked_on: {today}
+    checked_on: {checked_on}
 
 # prefecture_services:
 #   - name: "Préfecture de … – service de l'immigration"
