@@ -28,7 +28,7 @@ ASSESSMENT = ("/evaluer?departement=14&demarche=conjoint-de-francais&kind=renewa
 PAGES = (
     "/", "/dossiers", "/dossiers?q=D-0000", "/dossiers/nouveau", "/dossiers/{case}", "/dossiers/{case}/modifier",
     "/dossiers/{case}/effacer", "/dossiers/{case}/courriers", "/dossiers/{erased}", "/evaluer", ASSESSMENT,
-    "/departements/", "/departements/14", "/departements/33", "/departements/13", "/departements/01", "/compte",
+    "/departements/", "/departements/?q=val", "/departements/?q=zzz", "/departements/14", "/departements/33", "/departements/13", "/departements/01", "/compte",
     "/admin/utilisateurs", "/admin/journal", "/admin/plugins", "/statistiques", "/confidentialite",
     "/dossiers/999999", "/corrections", "/signalements",
 )

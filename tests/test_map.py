@@ -12,7 +12,7 @@ from markupsafe import escape
 
 from core.departements.coverage import NATIONAL, PAN, PLUGIN, STALE, STALE_PAN, departement_states
 from core.departements.geometry import france
-from core.plugins.departements import NAMES
+from core.plugins.departements import NAMES, find
 from core.plugins.registry import PluginRegistry
 
 TODAY = dt.date(2026, 6, 1)
@@ -125,6 +125,58 @@ def test_the_page_has_101_linked_shapes_and_101_rows(benevole_client):
     assert benevole_client.get("/departements").status_code == 308  # to /departements/
 
 
+def test_a_departement_is_found_by_its_code_or_its_name_whatever_the_case_and_accents():
+    for typed, code in (("94", "94"), (" 94 ", "94"), ("2a", "2A"), ("2B", "2B"), ("971", "971"), ("1", "01"),
+                        ("val de marne", "94"), ("VAL-DE-MARNE", "94"), ("Rhône", "69"), ("rhone", "69"),
+                        ("correze", "19"), ("Corrèze", "19"), ("cote d'or", "21"), ("seine st denis", "93"),
+                        ("94 – Val-de-Marne", "94"), ("2A – Corse-du-Sud", "2A"), ("la reunion", "974")):
+        assert find(typed) == [code], typed
+    # A part of a name, or of a code: every one it may be, in the INSEE order.
+    assert find("val") == ["94", "95"] and find("corse") == ["2A", "2B"] and find("20") == ["2A", "2B"]
+    assert find("haute mar") == ["52"] and find("97") == ["971", "972", "973", "974", "976"]
+    assert find("seine") == ["76", "77", "92", "93"]
+    assert find("zzz") == [] and find("") == [] and find("  ") == [] and find("100") == []
+
+
+def test_the_go_to_field_opens_the_page_of_the_departement_typed(benevole_client):
+    for typed, code in (("94", "94"), (" 2a ", "2A"), ("val de marne", "94"), ("correze", "19"),
+                        ("94 – Val-de-Marne", "94"), ("971", "971")):
+        response = benevole_client.get("/departements/", query_string={"q": typed})
+        assert response.status_code == 303 and response.headers["Location"].endswith(f"/departements/{code}"), typed
+    page = benevole_client.get("/departements/").get_data(as_text=True)
+    assert '<label for="goto-q">' in page and 'id="goto-q" name="q"' in page and 'list="goto-names"' in page
+    assert 'method="get" action="/departements/"' in page  # works without JavaScript
+    datalist = page.split('<datalist id="goto-names">')[1].split("</datalist>")[0]
+    assert datalist.count("<option ") == 101 and '<option value="94 – Val-de-Marne">' in datalist
+    assert 'id="goto-error"' not in page and "aria-invalid" not in page
+
+
+def test_a_part_of_a_name_offers_each_departement_it_may_be(benevole_client):
+    response = benevole_client.get("/departements/?q=val", headers={"Accept-Language": "en"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'value="val"' in page
+    choices = page.split('<div class="goto-choices no-print">')[1].split("</div>")[0]
+    assert "Several départements match “val”: choose one." in choices
+    assert choices.count("<li>") == 2
+    assert '<a href="/departements/94">94 – Val-de-Marne</a>' in choices
+    assert '<a href="/departements/95">95 – Val-d&#39;Oise</a>' in choices
+    assert 'aria-describedby="goto-hint goto-choices-title"' in page and 'id="goto-error"' not in page
+
+
+def test_nothing_found_is_said_beside_the_field_with_what_was_typed_kept(benevole_client):
+    response = benevole_client.get("/departements/", query_string={"q": "Paname <b>"},
+                                   headers={"Accept-Language": "en"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200  # a search that found nothing, as the case list's
+    assert 'value="Paname &lt;b&gt;"' in page and 'aria-invalid="true"' in page
+    assert 'aria-describedby="goto-hint goto-error"' in page
+    assert ('<p class="error" id="goto-error">No département matches “Paname &lt;b&gt;”: type its code '
+            "(94, 2A, 971) or its name.</p>") in page
+    assert page.count('<a class="map-shape"') == 101  # the map is still there
+    empty = benevole_client.get("/departements/?q=+", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Type the code or the name of a département." in empty and 'value=""' in empty
+
+
 def test_in_chromium_at_1024x600_every_shape_shows_and_calvados_opens_its_page(make_user, live_server, chromium):
     from axe_playwright_python.sync_playwright import Axe
 
@@ -154,3 +206,17 @@ def test_in_chromium_at_1024x600_every_shape_shows_and_calvados_opens_its_page(m
     page.click("svg.france-map a.map-shape[data-code='14']")
     page.wait_for_url("**/departements/14")
     assert page.locator("h1").inner_text() == "14 – Calvados"
+
+    # The go-to field, in the first screen, by its label and the keyboard alone.
+    page.goto(f"{base}/departements/")
+    field = page.locator("#goto-q")
+    assert page.evaluate("document.getElementById('goto-q').labels.length") == 1
+    assert field.bounding_box()["y"] + field.bounding_box()["height"] < 600
+    field.focus()
+    page.keyboard.type("val de marne")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/departements/94")
+    assert page.locator("h1").inner_text() == "94 – Val-de-Marne"
+    page.goto(f"{base}/departements/?q=marne+x")
+    assert page.locator("#goto-q").input_value() == "marne x" and page.locator("#goto-error").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")

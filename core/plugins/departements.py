@@ -7,6 +7,8 @@ for the Val-d'Oise, whose chef-lieu is Pontoise, the préfecture sits in Cergy.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 
 SOURCE = "INSEE, Code officiel géographique (liste des départements et chefs-lieux)"
 #: The date of that list, as the national layer's facts are dated (docs/writing-a-plugin.md): the
@@ -65,3 +67,33 @@ def name_of(code: str) -> str | None:
 
 def prefecture_seat_of(code: str) -> str | None:
     return PREFECTURE_SEATS.get(code)
+
+
+def _folded(text: str) -> str:
+    """« Côte-d'Or » → « cote d or »: no accents, no case, words split on anything but letters and digits."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", ascii_text.casefold()).split())
+
+
+#: « 94 », « val de marne » and « 94 val de marne » (a choice of the map page's list) → "94".
+_EXACT = {key: code for code, name in NAMES.items() for key in (_folded(code), _folded(name), _folded(f"{code} {name}"))}
+_WORDS = {code: _folded(f"{code} {name}").split() for code, name in NAMES.items()}
+_ABBREVIATIONS = {"st": "saint", "ste": "sainte"}
+
+
+def find(text: str) -> list[str]:
+    """The codes of the départements ``text`` may designate, in the INSEE order: one for its code or
+    its whole name, whatever the case and the accents (« 2a », « correze », « Rhône », « 94 –
+    Val-de-Marne »); else every one with a word of its code or name starting with each word typed
+    (« marne »: the four Marnes; « 97 »: the overseas départements); none for nothing found."""
+    folded = _folded(text)
+    if folded.isdigit() and len(folded) == 1:
+        folded = "0" + folded  # « 1 » for the Ain
+    if folded in _EXACT:
+        return [_EXACT[folded]]
+    if folded == "20":  # Corsica's code until 1976
+        return ["2A", "2B"]
+    typed = [_ABBREVIATIONS.get(word, word) for word in folded.split()]
+    if not typed:
+        return []
+    return [code for code, words in _WORDS.items() if all(any(w.startswith(t) for w in words) for t in typed)]
