@@ -87,6 +87,29 @@ def test_the_page_is_grouped_as_a_volunteer_works(benevole_client):
     assert page.index("Tribunal administratif de Bordeaux") > positions[3]
 
 
+def test_the_national_resources_are_folded_and_the_plugins_own_shown_in_full(app, benevole_client):
+    """The same dozen national contacts on every page: folded under the département's own."""
+    from core.plugins.national import plugin as national
+
+    national_names = [resource.name for resource in national.facts.resources]
+    folded_on = {}
+    for code, own in (("14", "ASTI du Calvados"), ("33", "ASTI Bordeaux – permanence juridique"), ("69", None)):
+        page = benevole_client.get(f"/departements/{code}").get_data(as_text=True)
+        aide = page.split('id="aide"')[1].split('id="debloquer"')[0]
+        shown, folded = aide.split('<details class="national-resources">')
+        folded, after = folded.split("</details>")
+        if own:
+            assert f"<h3>{own}" in shown, code  # in full, with its source
+            assert shown.count("<h3>") >= 1 and "provenance" in shown
+        else:  # no plugin: nothing of its own, said so
+            assert "<h3>" not in shown and '<p class="muted">' in shown
+        assert "Libre réponse 71120" in folded and "Libre réponse 71120" not in shown + after, code
+        assert folded.count("<h3>") == len(national_names), code
+        assert f": {len(national_names)}</summary>" in folded, code
+        folded_on[code] = folded
+    assert folded_on["14"].count("Défenseur des droits") == folded_on["33"].count("Défenseur des droits")
+
+
 def test_what_a_departement_lacks_is_listed_for_contributors(benevole_client):
     marseille = benevole_client.get("/departements/13").get_data(as_text=True)
     assert "Ce qui manque pour ce département" in marseille

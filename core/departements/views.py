@@ -21,6 +21,8 @@ def show(code):
     facts = local_facts()
     covered = facts.departement(code)
     pan_vectors = facts.pan_vectors(code)
+    # The national layer's resources are the same on every page: folded under the département's own.
+    resources = facts.resources(code)
     return render_template(
         "departements/show.html", code=code, covered=covered, name=name_of(code),
         seat=prefecture_seat_of(code), seat_source=SEAT_SOURCE,
@@ -30,7 +32,9 @@ def show(code):
         gaps=departement_gaps(facts, code),
         substitution=facts.substitution_modality(code),
         pitfalls=facts.local_pitfalls(code), tribunal=facts.tribunal(code),
-        resources=facts.resources(code), origin_of=lambda fact: facts.origin(fact, code),
+        own_resources=[fact for fact in resources if not facts.is_national(fact)],
+        national_resources=[fact for fact in resources if facts.is_national(fact)],
+        origin_of=lambda fact: facts.origin(fact, code),
         **correction_helpers(code))
 
 
