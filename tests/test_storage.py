@@ -13,6 +13,7 @@ import pytest
 from core import create_app
 from core.accounts.models import Role
 from core.cases.models import Attachment, Case
+from core.cases.storage import StorageError
 from core.web.config import ConfigurationError
 from core.web.extensions import db
 from tests.conftest import app_config, log_in
@@ -161,6 +162,14 @@ def test_a_wrong_s3_secret_makes_healthz_unavailable_without_saying_more(app, db
     response = create_app(app_config(db_url, **settings)).test_client().get("/healthz")
     assert response.status_code == 503 and response.get_json() == {"status": "unavailable", "failing": ["storage"]}
     assert "not-the-secret" not in response.get_data(as_text=True)
+
+
+def test_a_wrong_s3_secret_stops_the_retention_run_with_a_storage_message(app, db_url, seaweedfs):
+    """The listing of the stored files fails while it is read: still a storage error, said plainly."""
+    settings = {**seaweedfs.settings(seaweedfs.new_place()), "S3_SECRET_ACCESS_KEY": "not-the-secret"}
+    storage = create_app(app_config(db_url, **settings)).extensions["permanence.storage"]
+    with pytest.raises(StorageError, match="S3 digests"):
+        list(storage.digests())
 
 
 @pytest.mark.parametrize("settings, said", [

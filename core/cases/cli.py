@@ -139,7 +139,12 @@ def retention_run(dry_run, today):
         empty_write_ahead_log(db.session)
     if not dry_run:
         from core.cases.retention import delete_unused_files
-        unused = delete_unused_files()
+        from core.cases.storage import StorageError
+        try:
+            unused = delete_unused_files()
+        except StorageError as error:  # the cases above are deleted; the files wait for the next run
+            raise click.ClickException(_("The attachments' storage did not answer; files no entry refers to "
+                                         "will be deleted by the next run (%(error)s).", error=error)) from None
         if unused:
             click.echo(_("%(count)d file(s) no entry refers to any more were deleted.", count=unused))
     if dry_run:

@@ -7,6 +7,7 @@ back and hashes them, wherever they are. Chosen by ``PERMANENCE_ATTACHMENTS_STOR
 from __future__ import annotations
 
 import functools
+import inspect
 import os
 import tempfile
 from collections.abc import Iterator, Mapping
@@ -23,6 +24,17 @@ class StorageError(RuntimeError):
 def _as_storage_errors(method):
     """An S3 failure (network, rights, the server) becomes a StorageError, which the views turn into
     'nothing was saved, try again' with the form kept; a missing file stays FileNotFoundError."""
+    if inspect.isgeneratorfunction(method):  # the listing fails while it is read, not when it is asked
+        @functools.wraps(method)
+        def listing(self, *arguments, **keywords):
+            from botocore.exceptions import BotoCoreError, ClientError
+
+            try:
+                yield from method(self, *arguments, **keywords)
+            except (BotoCoreError, ClientError) as error:
+                raise StorageError(f"S3 {method.__name__}: {error}") from error
+        return listing
+
     @functools.wraps(method)
     def wrapped(self, *arguments, **keywords):
         from botocore.exceptions import BotoCoreError, ClientError
