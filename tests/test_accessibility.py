@@ -15,6 +15,7 @@ import pytest
 
 from core.cases.models import Case
 from core.cases.retention import erase_person
+from core.web import clock
 from core.web.extensions import db
 from tests.test_browser import PNG
 
@@ -41,7 +42,7 @@ def demo(app):
     assert result.exit_code == 0, result.output
     with app.app_context():
         cases = db.session.scalars(db.select(Case).order_by(Case.id)).all()
-        erase_person(cases[-1], dt.date.today(), by=ADMIN)
+        erase_person(cases[-1], clock.today(), by=ADMIN)
         db.session.commit()
         return {"case": cases[0].id, "erased": cases[-1].id}
 
@@ -136,7 +137,7 @@ def test_the_main_path_works_with_the_keyboard_alone_and_the_focus_always_shows(
     from core.accounts.models import Role
     from tests.conftest import PASSWORD
 
-    expired, filed = dt.date.today() - dt.timedelta(days=10), dt.date.today() - dt.timedelta(days=70)
+    expired, filed = clock.today() - dt.timedelta(days=10), clock.today() - dt.timedelta(days=70)
     user = make_user(Role.BENEVOLE, name="Camille Clavier")
     screenshot = tmp_path / "pan-aucun-creneau.png"
     screenshot.write_bytes(PNG)

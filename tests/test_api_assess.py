@@ -85,8 +85,8 @@ def test_a_departement_without_plugin_gets_the_national_answer_and_a_warning(cli
 def test_on_defaults_to_today(client):
     body = client.post("/api/v1/assess", json={"departement": "14", "demarche": "etudiant",
                                                 "kind": "first"}).get_json()
-    import datetime as dt
-    assert body["on"] == dt.date.today().isoformat()
+    from core.web import clock
+    assert body["on"] == clock.today().isoformat()  # the help desk's day (Paris), not the server's (UTC)
 
 
 @pytest.mark.parametrize("body, field, message", [

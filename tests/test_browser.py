@@ -2,6 +2,7 @@
 Playwright): a volunteer logs in, creates a case, uploads a screenshot of a
 failed PAN booking to its log, and sees the ladder advance."""
 from core.accounts.models import Role
+from core.web import clock
 from tests.conftest import PASSWORD
 
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
@@ -103,7 +104,7 @@ def test_a_new_volunteer_goes_from_the_assessment_to_a_case_a_pan_attempt_and_it
     ago, no API), on an old laptop's screen: nothing typed twice, no sideways scroll."""
     import datetime as dt
 
-    expired, filed = dt.date.today() - dt.timedelta(days=10), dt.date.today() - dt.timedelta(days=70)
+    expired, filed = clock.today() - dt.timedelta(days=10), clock.today() - dt.timedelta(days=70)
     user = make_user(Role.BENEVOLE, name="Camille Navigateur")
     screenshot = tmp_path / "pan-aucun-creneau.png"
     screenshot.write_bytes(PNG)

@@ -11,13 +11,14 @@ from pypdf import PdfReader
 
 from core.accounts.models import Role
 from core.cases.models import Case, EvidenceEntry
+from core.web import clock
 from core.web.audit import AuditEvent
 from core.web.extensions import db
 from tests.conftest import csrf_token, log_in
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-TODAY = dt.date.today()
+TODAY = clock.today()
 
 
 def token(client, url):

@@ -11,13 +11,14 @@ import yaml
 
 from core.accounts.models import Role
 from core.corrections.models import FactCorrection, FactReport
+from core.web import clock
 from core.web.audit import AuditEvent
 from core.web.extensions import db
 from tests.conftest import csrf_token
 
 #: Test values only: obviously not the préfecture's (never shown to anyone).
 EMAIL = "etrangers-test@calvados.example"
-TODAY = dt.date.today().isoformat()
+TODAY = clock.today().isoformat()
 
 
 def report_link(page: str, section: str) -> str:
@@ -153,7 +154,6 @@ def test_the_open_reports_show_on_the_plugins_page(app, benevole_client, make_us
 
 def test_a_pan_booking_vector_can_be_corrected_and_goes_into_the_patch():
     """The PAN vectors carry a computed field (digital): a correction must still rebuild them."""
-    import datetime as dt
 
     from core.corrections.facts import corrected, patch_yaml
     from core.plugins.registry import PluginRegistry

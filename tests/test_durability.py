@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import event
 
 from core.cases.models import Case, CaseDeadline
+from core.web import clock
 from core.web.extensions import db
 from tests.test_cases import add_entry, case_id, create_case
 
@@ -51,7 +52,7 @@ def test_reading_the_list_does_not_wait_for_the_disk_and_the_next_change_does(be
 def test_a_list_that_moves_on_a_passed_deadline_waits_for_the_disk(app, benevole_client, commits):
     """The list's catch-up of the stored next deadlines is a change: its commit waits."""
     case = case_id(create_case(benevole_client, person_name="Amina Benali"))
-    yesterday = dt.date.today() - dt.timedelta(days=1)
+    yesterday = clock.today() - dt.timedelta(days=1)
     with app.app_context():
         stored = db.session.get(Case, case)
         stored.deadlines.append(CaseDeadline(kind="challenge-ends", date=yesterday, legal_basis="test"))

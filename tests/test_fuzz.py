@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from core.accounts.models import Role
 from core.cases.models import Attachment, HeldDocument
+from core.web import clock
 from core.web.extensions import db
 from tests.test_cases import PNG, add_entry, case_id, create_case
 
@@ -155,7 +156,7 @@ def case_with_everything(app, admin):
     case = case_id(create_case(admin, anef_request_number="1401202411040000"))
     add_entry(admin, case, files=[("capture.png", PNG)], summary="Capture")
     with app.app_context():
-        db.session.add(HeldDocument(case_id=case, kind="recepisse", valid_until=dt.date.today()))
+        db.session.add(HeldDocument(case_id=case, kind="recepisse", valid_until=clock.today()))
         db.session.commit()
         attachment = db.session.scalar(db.select(Attachment.id))
     return case, attachment

@@ -19,6 +19,7 @@ from core.letters import catalogue as C
 from core.letters import compose as L
 from core.letters.models import Letter
 from core.plugins.state import local_facts
+from core.web import clock
 from core.web.extensions import db
 from core.web.pdf import render_pdf
 from tests.conftest import csrf_token
@@ -33,7 +34,7 @@ def pdf_text(data: bytes) -> str:
 
 
 def make_case(departement, demarche="conjoint-de-francais", kind="renewal", **extra):
-    today = dt.date.today()
+    today = clock.today()
     fields = {"person_name": "T. N.", "agdref": "1499999903", "nationality": "malienne", "permit": "cst",
               "expires_on": today - dt.timedelta(days=3), "filed_on": today - dt.timedelta(days=70),
               "anef_request_number": "1401", "contact": "06 00 00 00 00", **extra}
@@ -339,7 +340,7 @@ def letter_text(app, case_fields, slug, departement="14", **flags):
 
 
 def test_the_calvados_urgent_email_no_longer_claims_an_on_time_complete_filing_the_case_does_not_show(app):
-    today = dt.date.today()
+    today = clock.today()
     late = letter_text(app, {"filed_on": today - dt.timedelta(days=30)}, "calvados-urgent-api")
     assert "plus de 60 jours" not in late and "jours avant la fin de validité" not in late
     assert "[à compléter : dépôt entre le 120e et le 60e jour" in late
@@ -351,7 +352,7 @@ def test_the_calvados_urgent_email_no_longer_claims_an_on_time_complete_filing_t
 
 
 def test_the_recepisse_request_says_within_the_window_only_for_an_on_time_filing(app):
-    today = dt.date.today()
+    today = clock.today()
     on_time = letter_text(app, {"demarche": "salarie", "filed_on": today - dt.timedelta(days=20)},
                           "demande-recepisse", departement="33")
     late = letter_text(app, {"demarche": "salarie", "filed_on": today - dt.timedelta(days=1)},
@@ -385,7 +386,7 @@ def test_the_bpi_and_young_adult_api_requests_cite_their_own_articles(app):
     refugee = letter_text(app, {"demarche": "refugie", "kind": "first", "expires_on": None}, "demande-api-bpi")
     assert "R. 431-15-3" in refugee and "six mois renouvelable" in refugee and "L. 414-10" in refugee
     young = letter_text(app, {"demarche": "confie-ase", "kind": "first", "expires_on": None, "request_complete": True,
-                              "birth_date": dt.date.today() - dt.timedelta(days=18 * 365 + 100)},
+                              "birth_date": clock.today() - dt.timedelta(days=18 * 365 + 100)},
                         "demande-api-jeune-majeur")
     assert "R. 431-15-1" in young and "troisième alinéa" in young and "déposée complète" in young
 
@@ -401,7 +402,7 @@ def test_the_case_recommends_the_calvados_urgent_email_first_and_not_two_near_id
 
 
 def test_a_refere_mesures_utiles_draft_is_refused_once_an_implicit_rejection_exists(benevole_client):
-    today = dt.date.today()
+    today = clock.today()
     case = case_id(create_case(benevole_client, filed_on=(today - dt.timedelta(days=150)).isoformat(),
                                expires_on=(today - dt.timedelta(days=40)).isoformat()))
     response = benevole_client.get(f"/dossiers/{case}/courriers/refere-mesures-utiles")
@@ -413,7 +414,7 @@ def test_a_refere_mesures_utiles_draft_is_refused_once_an_implicit_rejection_exi
 
 
 def test_an_api_letter_does_not_say_the_stay_is_broken_while_l433_3_still_covers_it(app):
-    today = dt.date.today()
+    today = clock.today()
     text = letter_text(app, {"demarche": "carte-resident", "permit": "carte-resident",
                              "expires_on": today - dt.timedelta(days=10), "filed_on": today - dt.timedelta(days=80)},
                        "demande-api-courrier")
@@ -421,7 +422,7 @@ def test_an_api_letter_does_not_say_the_stay_is_broken_while_l433_3_still_covers
 
 
 def test_after_an_implicit_rejection_the_api_letter_says_it_does_not_stop_the_time_limit(app):
-    today = dt.date.today()
+    today = clock.today()
     text = letter_text(app, {"expires_on": today - dt.timedelta(days=70), "filed_on": today - dt.timedelta(days=130),
                              "request_complete": True}, "demande-api-courrier")
     assert "[à compléter : le silence de la préfecture vaut rejet implicite depuis le" in text
@@ -451,7 +452,7 @@ def test_an_expired_api_held_brings_back_the_letter_asking_for_its_renewal(app, 
     with app.app_context():
         from core.cases.models import HeldDocument
         record = db.session.get(Case, case)
-        record.documents.append(HeldDocument(kind="api", valid_until=dt.date.today() - dt.timedelta(days=1)))
+        record.documents.append(HeldDocument(kind="api", valid_until=clock.today() - dt.timedelta(days=1)))
         db.session.commit()
     page = benevole_client.get(f"/dossiers/{case}/courriers").get_data(as_text=True)
     assert "Courriel URGENT : mise à disposition" in page.split("Autres courriers")[0]
@@ -464,7 +465,7 @@ def test_every_permit_has_a_label_on_the_pages_and_a_name_in_the_letters():
 
 
 def test_the_api_letters_of_a_young_adult_without_a_permit_fill_in_without_error(app):
-    today = dt.date.today()
+    today = clock.today()
     fields = {"demarche": "confie-ase", "kind": "first", "permit": None, "expires_on": None,
               "filed_on": today - dt.timedelta(days=20), "birth_date": today - dt.timedelta(days=18 * 365 + 30)}
     for slug in ("demande-api-courrier", "calvados-urgent-api", "demande-api-jeune-majeur"):
@@ -473,7 +474,7 @@ def test_the_api_letters_of_a_young_adult_without_a_permit_fill_in_without_error
 
 
 def test_an_api_letter_before_expiry_never_cites_l433_3_for_a_valid_permit(app):
-    today = dt.date.today()
+    today = clock.today()
     text = letter_text(app, {"expires_on": today + dt.timedelta(days=20), "filed_on": today - dt.timedelta(days=50)},
                        "demande-api-courrier")
     assert "L. 433-3" not in text and "le titre n'a pas encore expiré" in text

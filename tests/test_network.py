@@ -173,7 +173,7 @@ def test_blockages_are_recorded_on_a_case(benevole_client):
     page = benevole_client.get(f"/dossiers/{case}").get_data(as_text=True)
     benevole_client.post(f"/dossiers/{case}/blocages", data={
         "blockage-csrf_token": csrf_token(page), "blockage-kind": "anef-piece-10-mo",
-        "blockage-occurred_on": dt.date.today().isoformat()})
+        "blockage-occurred_on": clock.today().isoformat()})
     assert "Pièce jointe de plus de 10 Mo —" in benevole_client.get(f"/dossiers/{case}").get_data(as_text=True)
 
 
@@ -302,8 +302,8 @@ def test_the_report_is_french_with_its_period_in_words_even_from_an_english_scre
     coordinator.post("/langue", data={"locale-csrf_token": csrf_token(coordinator.get("/").get_data(as_text=True)),
                                       "locale-locale": "en", "locale-next": "/"})
     assert "Statistics" in coordinator.get("/statistiques").get_data(as_text=True)
-    start = dt.date.today().replace(day=1) - dt.timedelta(days=365)
-    end = dt.date.today()
+    start = clock.today().replace(day=1) - dt.timedelta(days=365)
+    end = clock.today()
     pdf = coordinator.get(f"/statistiques/rapport.pdf?from={start.isoformat()}&to={end.isoformat()}")
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages).replace("\n", " ")
     with coordinator.application.test_request_context(headers={"Accept-Language": "fr"}):

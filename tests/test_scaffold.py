@@ -8,6 +8,7 @@ import pytest
 
 from core import create_app
 from core.plugins.conformance import check_plugin
+from core.web import clock
 from tests.conftest import app_config
 
 
@@ -28,7 +29,6 @@ def test_the_skeleton_has_its_own_entry_point_facts_and_tests(generated):
 
 def test_the_name_and_seat_carry_the_national_lists_date_not_the_day_the_command_ran(generated):
     """Nobody checked them by running the command: they are the national layer's, with its date."""
-    import datetime as dt
 
     from core.plugins.departements import CHECKED_ON, SOURCE
     from core.plugins.facts import load_facts_file
@@ -36,7 +36,7 @@ def test_the_name_and_seat_carry_the_national_lists_date_not_the_day_the_command
     facts = generated / "permanence_rhone" / "facts.yaml"
     entry = load_facts_file(facts).departements[0]
     assert (entry.source, entry.checked_on) == (SOURCE, CHECKED_ON)
-    assert dt.date.today().isoformat() not in facts.read_text()
+    assert clock.today().isoformat() not in facts.read_text()
 
 
 def test_the_skeleton_starts_from_what_is_known_nationally_and_lists_what_is_still_to_find(generated):
