@@ -178,7 +178,12 @@ def test_review_edit_generate_and_find_the_pdf_again_exactly(app, benevole_clien
         letter_id, digest = letter.id, letter.sha256
         kinds = [e.kind for e in db.session.get(Case, case).entries]
     assert kinds[-1] == "letter-generated"
-    first = benevole_client.get(f"/dossiers/{case}/courriers/archives/{letter_id}")
+    landing = benevole_client.get(response.headers["Location"]).get_data(as_text=True)
+    download = f"/dossiers/{case}/courriers/archives/{letter_id}"
+    ready = landing.index("Courrier prêt")  # offered first, before the catalogue, where the volunteer lands
+    assert ready < landing.index("Courriers déjà générés") and landing.index(f'href="{download}"') < landing.index(
+        "Recommandés maintenant" if "Recommandés maintenant" in landing else "Courriers déjà générés")
+    first = benevole_client.get(download)
     again = benevole_client.get(f"/dossiers/{case}/courriers/archives/{letter_id}")
     assert first.mimetype == "application/pdf" and first.data == again.data
     import hashlib

@@ -6,6 +6,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from core.accounts.security import bounded_int
 from core.cases import service
 from core.cases.evidence import sha256_of
 from core.cases.service import get_case
@@ -49,8 +50,10 @@ def index(case_id):
     missing_for = {item.spec.slug: recipient_for(item.spec, corrected, case.departement)[1] for item in recommended}
     letters = db.session.scalars(db.select(Letter).where(Letter.case_id == case.id)
                                  .order_by(Letter.created_at.desc())).all()
+    # Just generated (the redirect below says which): offered first, where the volunteer lands.
+    ready = next((letter for letter in letters if letter.id == bounded_int(request.args.get("pret"), 0)), None)
     return render_template("letters/index.html", case=case, rows=rows, letters=letters, messages=messages,
-                           mailto=mailto, recommended=recommended, missing_for=missing_for)
+                           mailto=mailto, recommended=recommended, missing_for=missing_for, ready=ready)
 
 
 @bp.route("/<slug>", methods=["GET", "POST"])
@@ -110,8 +113,7 @@ def prepare(case_id, slug):
                             "below: generate it again in a moment."), "error")
                     stage, status = "review", 503
                 else:
-                    flash(_("“%(title)s” generated and added to the evidence log.", title=spec.title), "success")
-                    return redirect(url_for("letters.index", case_id=case.id, _anchor=f"courrier-{letter.id}"))
+                    return redirect(url_for("letters.index", case_id=case.id, pret=letter.id))
     elif request.method == "POST":
         stage, status = "choose", 400
     return render_template("letters/prepare.html", case=case, spec=spec, form=form, recipient=recipient,
