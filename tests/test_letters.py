@@ -536,3 +536,11 @@ def test_an_urgency_typed_without_a_full_stop_still_ends_the_sentence_in_the_let
     assert as_sentence("l'agence d'intérim suspend ses missions") == "l'agence d'intérim suspend ses missions."
     assert as_sentence("  le contrat commence lundi !  ") == "le contrat commence lundi !"
     assert as_sentence("") == ""
+
+
+def test_a_ticked_confirmation_de_depot_is_said_attached_even_if_the_case_does_not_list_it(benevole_client):
+    case = case_id(create_case(benevole_client, anef_request_number="1401202411040000"))
+    without = prepare(benevole_client, case, "demande-api-courrier").get_data(as_text=True)
+    assert "confirmation de dépôt de sa demande (en pièce jointe)" not in without
+    ticked = prepare(benevole_client, case, "demande-api-courrier", confirmation_attached="y").get_data(as_text=True)
+    assert "confirmation de dépôt de sa demande (en pièce jointe)" in ticked

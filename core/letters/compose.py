@@ -301,7 +301,8 @@ def _build_context(case, result, facts, *, volunteer_name, pieces, grounds, urge
                     "filed_on": french_date(case.filed_on) if case.filed_on else todo("date du dépôt"),
                     "complete": case.request_complete},
         # What the letter may state, because the case or the volunteer says so.
-        "confirmation_held": "confirmation-de-depot" in held,
+        # Attaching it is holding it, also when the case's documents do not say so yet.
+        "confirmation_held": "confirmation-de-depot" in held or confirmation_attached,
         "confirmation_attached": confirmation_attached, "person_in_copy": person_in_copy,
         "assessment": a, "window": window,
         "substitution": facts.substitution_modality(case.departement),
