@@ -120,6 +120,7 @@ def _template_helpers(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
     from core.accounts.models import Role
+    from core.accounts.names import who
     from core.rules.dates import is_stale
     from core.rules.sources import describe_source
     from core.web.messages import file_size, long_date, long_datetime
@@ -134,6 +135,7 @@ def _template_helpers(app: Flask) -> None:
                 "role_label": lambda role: role_labels[Role(role)],
                 "is_stale": lambda fact: is_stale(fact.checked_on, today, app.config["FACT_MAX_AGE_MONTHS"])}
 
+    app.jinja_env.globals["who"] = who
     # "1er novembre 2026" in French, "November 1, 2026" in English.
     app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.filters["source"] = describe_source

@@ -69,3 +69,15 @@ def test_a_closed_case_says_so_before_its_next_step(benevole_client, coordinator
                                                        "status-assigned_to": "", "status-close_confirmed": "1"})
     page = coordinator.get(f"/dossiers/{case}").get_data(as_text=True)
     assert "Ce dossier est clos" in page and page.index("Ce dossier est clos") < page.index("Prochaine étape")
+
+
+def test_the_log_says_who_recorded_an_entry_by_name_with_the_address_kept_in_the_log(client, make_user):
+    from tests.conftest import log_in
+    from tests.test_cases import add_entry
+
+    volunteer = make_user(name="Yasmina Ferhat", email="yasmina.test@example.org")
+    log_in(client, volunteer.email)
+    case = case_id(create_case(client))
+    add_entry(client, case, summary="Appel au PAN sans réponse")
+    page = client.get(f"/dossiers/{case}").get_data(as_text=True)
+    assert 'par <span title="yasmina.test@example.org">Yasmina Ferhat</span>' in page
