@@ -1,4 +1,5 @@
 """The département page: local facts with their sources, freshness and the PAN rule."""
+import re
 import datetime as dt
 
 from core.plugins.facts import PanVector
@@ -96,7 +97,7 @@ def test_the_national_resources_are_folded_and_the_plugins_own_shown_in_full(app
     for code, own in (("14", "ASTI du Calvados"), ("33", "ASTI Bordeaux – permanence juridique"), ("69", None)):
         page = benevole_client.get(f"/departements/{code}").get_data(as_text=True)
         aide = page.split('id="aide"')[1].split('id="debloquer"')[0]
-        shown, folded = aide.split('<details class="national-resources">')
+        shown, folded = aide.split('<details class="folded">')
         folded, after = folded.split("</details>")
         if own:
             assert f"<h3>{own}" in shown, code  # in full, with its source
@@ -132,3 +133,13 @@ def test_every_covered_departement_page_renders_with_its_tribunal(benevole_clien
     response = benevole_client.get(f"/departements/{code}")
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "Tribunal administratif de" in page and 'id="juge"' in page
+
+
+def test_a_score_of_online_forms_is_folded_under_their_count_and_a_few_are_shown(benevole_client):
+    """Val-de-Marne's forms from the public list fill screens: folded, counted; the link inside."""
+    page = benevole_client.get("/departements/94").get_data(as_text=True)
+    card = page.split("Canaux de dépôt locaux (hors ANEF)")[1].split("</section>")[0]
+    summary = re.search(r'<details class="folded">\s*<summary>(\d+) formulaires en ligne \(démarches-simplifiées\)'
+                        r'</summary>', card)
+    assert summary and int(summary.group(1)) > 3
+    assert card.index("<details") < card.index("https://www.demarches-simplifiees.fr/")  # inside, not before
