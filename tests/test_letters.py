@@ -544,3 +544,13 @@ def test_a_ticked_confirmation_de_depot_is_said_attached_even_if_the_case_does_n
     assert "confirmation de dépôt de sa demande (en pièce jointe)" not in without
     ticked = prepare(benevole_client, case, "demande-api-courrier", confirmation_attached="y").get_data(as_text=True)
     assert "confirmation de dépôt de sa demande (en pièce jointe)" in ticked
+
+
+def test_a_letter_without_the_associations_address_says_so_before_it_is_sent(app, benevole_client):
+    case = case_id(create_case(benevole_client, anef_request_number="1401202411040000"))
+    app.config["ASSOCIATION_ADDRESS"] = ""
+    review = prepare(benevole_client, case, "demande-api-courrier").get_data(as_text=True)
+    assert "ne portera pas d’adresse postale d’expéditeur" in review
+    app.config["ASSOCIATION_ADDRESS"] = "1 rue de l'Exemple (test)|14000 Caen"
+    review = prepare(benevole_client, case, "demande-api-courrier").get_data(as_text=True)
+    assert "ne portera pas d’adresse postale d’expéditeur" not in review
