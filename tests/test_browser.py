@@ -155,6 +155,10 @@ def test_a_new_volunteer_goes_from_the_assessment_to_a_case_a_pan_attempt_and_it
     page.wait_for_load_state()
     assert "/courriers/" in page.url and "URGENT" in page.inner_text("h1")
     no_sideways_scroll()
+    page.click("#prepare")  # the text to review comes back in view, not below the form
+    page.wait_for_load_state()
+    text_top = page.evaluate("() => document.querySelector('#relire').getBoundingClientRect().top")
+    assert page.url.endswith("#relire") and 0 <= text_top < 600
     page.goto(f"{base}/departements/14")  # long links of the préfectures' own pages wrap
     no_sideways_scroll()
     assert wide == [], f"pages wider than the screen: {wide}"
