@@ -123,6 +123,7 @@ def _template_helpers(app: Flask) -> None:
     from core.accounts.names import who
     from core.rules.dates import is_stale
     from core.rules.sources import describe_source
+    from core.web.i18n import french
     from core.web.messages import file_size, long_date, long_datetime
 
     role_labels = {Role.BENEVOLE: _l("volunteer (bénévole)"), Role.COORDINATEUR: _l("coordinator"),
@@ -138,6 +139,7 @@ def _template_helpers(app: Flask) -> None:
     app.jinja_env.globals["who"] = who
     # "1er novembre 2026" in French, "November 1, 2026" in English.
     app.jinja_env.filters["long_date"] = long_date
+    app.jinja_env.filters["fr"] = french
     app.jinja_env.filters["source"] = describe_source
     app.jinja_env.filters["long_datetime"] = long_datetime
     app.jinja_env.filters["filesize"] = file_size

@@ -1,6 +1,6 @@
 """The département page: local facts with their sources, freshness and the PAN rule."""
-import re
 import datetime as dt
+import re
 
 from core.plugins.facts import PanVector
 from core.rules.dates import add_months, is_stale

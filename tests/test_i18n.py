@@ -72,3 +72,16 @@ def test_a_language_chosen_before_logging_in_is_kept_on_the_account(client, make
     assert "Log in" in client.get("/connexion").get_data(as_text=True)
     log_in(client, user.email)
     assert "Hello" in client.get("/").get_data(as_text=True)
+
+
+def test_the_rules_french_is_marked_french_on_an_english_page_for_screen_readers(client, make_user):
+    """WCAG 3.1.2: a note of the rules read by an English screen reader voice is gibberish."""
+    from tests.conftest import log_in
+
+    log_in(client, make_user().email)
+    path = ("/evaluer?departement=14&demarche=conjoint-de-francais&kind=renewal&expires_on=2025-01-09"
+            "&filed_on=2024-11-04&on=2025-01-12")
+    french = client.get(path, headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert '<span lang="fr">' not in french
+    english = client.get(path, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert '<strong><span lang="fr">' in english  # a step of the ladder, as the rules write it
